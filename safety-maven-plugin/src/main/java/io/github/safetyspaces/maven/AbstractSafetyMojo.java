@@ -1,0 +1,51 @@
+package io.github.safetyspaces.maven;
+
+import io.github.safetyspaces.core.engine.Engines;
+import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.Parameter;
+
+/**
+ * Base of every goal: the shared {@code safety.skip} switch, the offline DJL setting, and the
+ * translation of the core library's exceptions into Maven's.
+ */
+public abstract class AbstractSafetyMojo extends AbstractMojo {
+
+    /**
+     * Skips the goal. Each skip is logged with the goal's name.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "safety.skip", defaultValue = "false")
+    protected boolean skip;
+
+    @Override
+    public final void execute() throws MojoExecutionException, MojoFailureException {
+        if (skip) {
+            getLog().info("Skipping " + goalName() + ": safety.skip is true.");
+            return;
+        }
+        // Must run before the first DJL class loads: it stops DJL's usage-tracking request.
+        Engines.forceOffline();
+        try {
+            run();
+        } catch (IllegalArgumentException e) {
+            // Invalid user input (a path, a parameter, a checkpoint that does not match its config).
+            throw new MojoFailureException(goalName() + " failed: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw new MojoExecutionException(goalName() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Runs the goal.
+     *
+     * @throws MojoExecutionException when a tool or file fails
+     * @throws MojoFailureException when the inputs are invalid
+     */
+    protected abstract void run() throws MojoExecutionException, MojoFailureException;
+
+    /** Returns the goal name used in log and error messages. */
+    protected abstract String goalName();
+}
