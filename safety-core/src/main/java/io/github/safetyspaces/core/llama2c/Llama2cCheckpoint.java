@@ -12,7 +12,11 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import io.github.safetyspaces.core.model.ModelArchitecture;
+import io.github.safetyspaces.core.model.ModelConfig;
+import io.github.safetyspaces.core.model.WeightNames;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +48,13 @@ public final class Llama2cCheckpoint {
 
     /** Bytes read from the file per call, so memory use does not grow with tensor size. */
     private static final int READ_CHUNK_BYTES = 1 << 20;
+
+    /** Epsilon of llama2.c's {@code rmsnorm} in {@code run.c}. */
+    private static final double LLAMA2C_RMS_NORM_EPS = 1e-5;
+    /** Base of llama2.c's rotary frequencies in {@code run.c}. */
+    private static final double LLAMA2C_ROPE_THETA = 10000;
+    private static final int BOS_ID = 1;
+    private static final int EOS_ID = 2;
 
     private final Llama2cHeader header;
     private final TensorSource tensors;
@@ -79,6 +90,22 @@ public final class Llama2cCheckpoint {
     }
 
     /**
+     * Describes this checkpoint as a Hugging Face Llama configuration.
+     *
+     * <p>llama2.c fixes what its header does not store: RoPE theta 10000, RMSNorm epsilon 1e-5, no
+     * biases, BOS id 1 and EOS id 2 (the sentencepiece convention of its tokenizers). The context
+     * length becomes {@code max_position_embeddings}.
+     *
+     * @return the configuration
+     */
+    public ModelConfig config() {
+        return new ModelConfig(ModelArchitecture.LLAMA, header.dim(), header.hiddenDim(), header.layers(),
+                header.heads(), header.kvHeads(), header.headSize(), LLAMA2C_RMS_NORM_EPS, LLAMA2C_ROPE_THETA, null,
+                header.seqLen(), false, false, false, header.sharedClassifier(), header.vocabSize(), BOS_ID,
+                List.of(EOS_ID), "float32");
+    }
+
+    /**
      * Returns the configuration from the file header.
      *
      * @return the header
@@ -88,7 +115,7 @@ public final class Llama2cCheckpoint {
     }
 
     /**
-     * Returns the weights under Hugging Face Llama names (see {@link LlamaTensorNames}), with q_proj and
+     * Returns the weights under Hugging Face Llama names (see {@link WeightNames}), with q_proj and
      * k_proj in rotate-half layout and {@code lm_head.weight} present only when the classifier is not
      * shared with the embedding.
      *
@@ -157,23 +184,23 @@ public final class Llama2cCheckpoint {
 
         // Rename in Hugging Face state dict order, one layer after another.
         Map<String, FloatTensor> named = new LinkedHashMap<>();
-        named.put(LlamaTensorNames.EMBED_TOKENS, embedding);
+        named.put(WeightNames.EMBED_TOKENS, embedding);
         for (int layer = 0; layer < layers; layer++) {
-            named.put(LlamaTensorNames.inputLayernorm(layer), attentionNorm[layer]);
-            named.put(LlamaTensorNames.qProj(layer),
+            named.put(WeightNames.inputLayernorm(layer), attentionNorm[layer]);
+            named.put(WeightNames.qProj(layer),
                     RotaryPermutation.permuteForRotateHalf(wq[layer], header.heads()));
-            named.put(LlamaTensorNames.kProj(layer),
+            named.put(WeightNames.kProj(layer),
                     RotaryPermutation.permuteForRotateHalf(wk[layer], header.kvHeads()));
-            named.put(LlamaTensorNames.vProj(layer), wv[layer]);
-            named.put(LlamaTensorNames.oProj(layer), wo[layer]);
-            named.put(LlamaTensorNames.postAttentionLayernorm(layer), ffnNorm[layer]);
-            named.put(LlamaTensorNames.gateProj(layer), w1[layer]);
-            named.put(LlamaTensorNames.downProj(layer), w2[layer]);
-            named.put(LlamaTensorNames.upProj(layer), w3[layer]);
+            named.put(WeightNames.vProj(layer), wv[layer]);
+            named.put(WeightNames.oProj(layer), wo[layer]);
+            named.put(WeightNames.postAttentionLayernorm(layer), ffnNorm[layer]);
+            named.put(WeightNames.gateProj(layer), w1[layer]);
+            named.put(WeightNames.downProj(layer), w2[layer]);
+            named.put(WeightNames.upProj(layer), w3[layer]);
         }
-        named.put(LlamaTensorNames.FINAL_NORM, finalNorm);
+        named.put(WeightNames.FINAL_NORM, finalNorm);
         if (classifier != null) {
-            named.put(LlamaTensorNames.LM_HEAD, classifier);
+            named.put(WeightNames.LM_HEAD, classifier);
         }
         return named;
     }

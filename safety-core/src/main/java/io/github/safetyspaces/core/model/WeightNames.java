@@ -35,6 +35,51 @@ public final class WeightNames {
         return "model.layers." + layer + "." + suffix;
     }
 
+    /** Returns the name of layer {@code layer}'s RMSNorm weight before attention. */
+    public static String inputLayernorm(int layer) {
+        return layer(layer, "input_layernorm.weight");
+    }
+
+    /** Returns the name of layer {@code layer}'s query projection weight, (heads * headDim, hidden). */
+    public static String qProj(int layer) {
+        return layer(layer, "self_attn.q_proj.weight");
+    }
+
+    /** Returns the name of layer {@code layer}'s key projection weight, (kvHeads * headDim, hidden). */
+    public static String kProj(int layer) {
+        return layer(layer, "self_attn.k_proj.weight");
+    }
+
+    /** Returns the name of layer {@code layer}'s value projection weight, (kvHeads * headDim, hidden). */
+    public static String vProj(int layer) {
+        return layer(layer, "self_attn.v_proj.weight");
+    }
+
+    /** Returns the name of layer {@code layer}'s attention output projection weight, (hidden, heads * headDim). */
+    public static String oProj(int layer) {
+        return layer(layer, "self_attn.o_proj.weight");
+    }
+
+    /** Returns the name of layer {@code layer}'s RMSNorm weight before the MLP. */
+    public static String postAttentionLayernorm(int layer) {
+        return layer(layer, "post_attention_layernorm.weight");
+    }
+
+    /** Returns the name of layer {@code layer}'s MLP gate projection weight (llama2.c's w1). */
+    public static String gateProj(int layer) {
+        return layer(layer, "mlp.gate_proj.weight");
+    }
+
+    /** Returns the name of layer {@code layer}'s MLP down projection weight (llama2.c's w2). */
+    public static String downProj(int layer) {
+        return layer(layer, "mlp.down_proj.weight");
+    }
+
+    /** Returns the name of layer {@code layer}'s MLP up projection weight (llama2.c's w3). */
+    public static String upProj(int layer) {
+        return layer(layer, "mlp.up_proj.weight");
+    }
+
     /**
      * Parses the decoder layer index from a tensor name.
      *

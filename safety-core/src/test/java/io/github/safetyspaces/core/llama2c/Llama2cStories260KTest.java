@@ -1,5 +1,6 @@
 package io.github.safetyspaces.core.llama2c;
 
+import io.github.safetyspaces.core.model.WeightNames;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -157,9 +158,9 @@ class Llama2cStories260KTest {
         assertArrayEquals(slice(RMS_FINAL, DIM), tensors.read("model.norm.weight").data());
         for (int layer = 0; layer < LAYERS; layer++) {
             assertArrayEquals(slice(RMS_ATT + layer * DIM, DIM),
-                    tensors.read(LlamaTensorNames.inputLayernorm(layer)).data(), "layer " + layer);
+                    tensors.read(WeightNames.inputLayernorm(layer)).data(), "layer " + layer);
             assertArrayEquals(slice(RMS_FFN + layer * DIM, DIM),
-                    tensors.read(LlamaTensorNames.postAttentionLayernorm(layer)).data(), "layer " + layer);
+                    tensors.read(WeightNames.postAttentionLayernorm(layer)).data(), "layer " + layer);
         }
     }
 
@@ -186,14 +187,14 @@ class Llama2cStories260KTest {
 
                 // Hugging Face: the same steps as W x on the renamed tensors.
                 double[] hfEmbeddingRow = row(embedding, token);
-                double[] x = rmsnorm(hfEmbeddingRow, tensors.read(LlamaTensorNames.inputLayernorm(layer)).data());
-                double[] q = multiply(tensors.read(LlamaTensorNames.qProj(layer)), x);
-                double[] k = multiply(tensors.read(LlamaTensorNames.kProj(layer)), x);
-                double[] v = multiply(tensors.read(LlamaTensorNames.vProj(layer)), x);
-                double[] o = multiply(tensors.read(LlamaTensorNames.oProj(layer)), qLlama2c);
-                double[] gate = multiply(tensors.read(LlamaTensorNames.gateProj(layer)), x);
-                double[] up = multiply(tensors.read(LlamaTensorNames.upProj(layer)), x);
-                double[] down = multiply(tensors.read(LlamaTensorNames.downProj(layer)), gateLlama2c);
+                double[] x = rmsnorm(hfEmbeddingRow, tensors.read(WeightNames.inputLayernorm(layer)).data());
+                double[] q = multiply(tensors.read(WeightNames.qProj(layer)), x);
+                double[] k = multiply(tensors.read(WeightNames.kProj(layer)), x);
+                double[] v = multiply(tensors.read(WeightNames.vProj(layer)), x);
+                double[] o = multiply(tensors.read(WeightNames.oProj(layer)), qLlama2c);
+                double[] gate = multiply(tensors.read(WeightNames.gateProj(layer)), x);
+                double[] up = multiply(tensors.read(WeightNames.upProj(layer)), x);
+                double[] down = multiply(tensors.read(WeightNames.downProj(layer)), gateLlama2c);
 
                 assertArrayEquals(embeddingRow, hfEmbeddingRow, where);
                 assertArrayEquals(xb, x, 1e-12, where);
