@@ -1,0 +1,93 @@
+package io.github.safetyspaces.core.checkpoint;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * Writes a directory so that it appears only when complete: its files go to a temporary sibling
+ * directory, which is renamed to the target at the end. A failure deletes the temporary directory,
+ * so a reader never sees a half-written checkpoint under the target name.
+ */
+public final class AtomicDirectory {
+
+    private AtomicDirectory() {
+    }
+
+    /**
+     * Creates {@code target} by running {@code writer} on an empty temporary directory and renaming it.
+     *
+     * @param target directory to create; must not exist, or be an empty directory
+     * @param writer writes the files into the directory it is given
+     * @throws IllegalArgumentException if {@code target} exists and is not an empty directory
+     * @throws UncheckedIOException if the directory cannot be created or renamed, naming the path
+     */
+    public static void write(Path target, Consumer<Path> writer) {
+        Path absolute = target.toAbsolutePath();
+        if (Files.exists(absolute) && !isEmptyDirectory(absolute)) {
+            throw new IllegalArgumentException("Output directory " + absolute
+                    + " already exists and is not empty; delete it or choose another path.");
+        }
+        Path parent = absolute.getParent();
+        Path temporary;
+        try {
+            Files.createDirectories(parent);
+            temporary = Files.createTempDirectory(parent, "." + absolute.getFileName() + ".partial-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create a directory in " + parent + ": " + e.getMessage(), e);
+        }
+        boolean moved = false;
+        try {
+            writer.accept(temporary);
+            moveIntoPlace(temporary, absolute);
+            moved = true;
+        } finally {
+            if (!moved) {
+                deleteRecursively(temporary);
+            }
+        }
+    }
+
+    private static void moveIntoPlace(Path temporary, Path target) {
+        try {
+            Files.deleteIfExists(target); // only an empty directory can be here, checked above
+            try {
+                Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temporary, target);
+            }
+        } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
+            throw new IllegalArgumentException("Output directory " + target
+                    + " was created by another process while this one was writing; delete it and run again.", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot rename " + temporary + " to " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean isEmptyDirectory(Path path) {
+        if (!Files.isDirectory(path)) {
+            return false;
+        }
+        try (Stream<Path> entries = Files.list(path)) {
+            return entries.findAny().isEmpty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot list " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void deleteRecursively(Path directory) {
+        try (Stream<Path> paths = Files.walk(directory)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            // Best effort: the directory's dot-name marks it as partial, and the original error matters more.
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package io.github.safetyspaces.maven;
+
+import io.github.safetyspaces.core.LanguageModel;
+import io.github.safetyspaces.core.engine.ComputeDevice;
+import io.github.safetyspaces.core.model.Completion;
+import io.github.safetyspaces.core.model.GenerationOptions;
+import java.io.File;
+import java.util.List;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+
+/**
+ * Generates a completion of one prompt and prints it, for checking a model by hand.
+ *
+ * <p>Example: {@code mvn io.github.safetyspaces:safety-maven-plugin:0.1.0-SNAPSHOT:generate
+ * -Dsafety.model=stories260K.bin -Dsafety.tokenizer=tok512.bin -Dsafety.maxNewTokens=50}.
+ */
+@Mojo(name = "generate", requiresProject = false, threadSafe = true)
+public class GenerateMojo extends AbstractSafetyMojo {
+
+    /**
+     * The model: a Hugging Face checkpoint directory or a llama2.c {@code .bin} file.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "safety.model", required = true)
+    private File model;
+
+    /**
+     * The tokenizer file. Required for a llama2.c checkpoint (its tokenizer {@code .bin}); a Hugging
+     * Face directory uses its own {@code tokenizer.json} when this is not set.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "safety.tokenizer")
+    private File tokenizer;
+
+    /**
+     * The prompt. Empty starts from the BOS token alone.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "safety.prompt", defaultValue = "")
+    private String prompt;
+
+    /**
+     * Maximum number of generated tokens.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "safety.maxNewTokens", defaultValue = "64")
+    private int maxNewTokens;
+
+    /**
+     * Sampling temperature; 0 decodes greedily.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "safety.temperature", defaultValue = "0")
+    private double temperature;
+
+    /**
+     * Nucleus sampling mass in (0, 1]; 1 samples from every token. Ignored when greedy.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "safety.topP", defaultValue = "1.0")
+    private double topP;
+
+    /**
+     * Seed of the sampler.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "safety.seed", defaultValue = "0")
+    private long seed;
+
+    /**
+     * Device: {@code cpu}, {@code gpu} or {@code auto} (a GPU when libtorch sees one).
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "safety.device", defaultValue = "auto")
+    private String device;
+
+    @Override
+    protected void run() {
+        GenerationOptions options = new GenerationOptions(maxNewTokens, temperature, topP, seed, List.of(), 1);
+        try (LanguageModel languageModel = LanguageModel.open(model.toPath(),
+                tokenizer == null ? null : tokenizer.toPath(), ComputeDevice.parse(device))) {
+            long started = System.nanoTime();
+            Completion completion = languageModel.complete(List.of(prompt), options).get(0);
+            double seconds = (System.nanoTime() - started) / 1e9;
+            getLog().info(String.format("Generated %d tokens in %.2f s (%s, %s).", completion.tokenIds().length,
+                    seconds, options.isGreedy() ? "greedy" : "temperature " + temperature + ", top-p " + topP,
+                    "finished by " + completion.finishReason()));
+            getLog().info("Prompt: " + prompt);
+            getLog().info("Completion: " + completion.text());
+        }
+    }
+
+    @Override
+    protected String goalName() {
+        return "generate";
+    }
+}
