@@ -1,0 +1,367 @@
+package io.github.safetyspaces.core.tokenizer;
+
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import io.github.safetyspaces.core.engine.Engines;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tokenizer read from a Hugging Face {@code tokenizer.json}, run by DJL's bundled tokenizers library
+ * (DJL 0.36.0 bundles tokenizers 0.21.4) from a local file only, with truncation and padding off.
+ *
+ * <p>Encoding never applies the tokenizer's post-processor: it calls DJL's
+ * {@code encode(text, false, false)} and puts {@link #bosId()} in front itself when asked. The
+ * builder's {@code optAddSpecialTokens} default therefore plays no part, and templates that also
+ * append EOS or other tokens do not apply. Special tokens written literally in the text (for example
+ * {@code <s>}) still become their ids, as in transformers.
+ *
+ * <p>BOS and EOS are found by this rule, in order, reading the files beside {@code tokenizer.json}:
+ * <ol>
+ *   <li>{@code tokenizer_config.json}: {@code bos_token} / {@code eos_token}, a string or an object with
+ *       {@code content};
+ *   <li>{@code special_tokens_map.json}: the same keys;
+ *   <li>{@code config.json}: {@code bos_token_id} / {@code eos_token_id}, an integer or a list whose
+ *       first element is taken;
+ *   <li>the special token that {@code tokenizer.json}'s post-processor puts before (BOS) or after (EOS)
+ *       a single text, found by encoding a probe text with and without special tokens.
+ * </ol>
+ * The first file that has the key decides, and a {@code null} value there means the tokenizer has no
+ * such token (Qwen2 sets {@code "bos_token": null}, for example).
+ *
+ * <p>Decoding calls DJL's {@code decode(ids, true)}, which skips every token that {@code tokenizer.json}
+ * marks special. It does not apply transformers' {@code clean_up_tokenization_spaces}.
+ */
+public final class HuggingFaceTextTokenizer implements TextTokenizer {
+
+    /** File name of the tokenizers library's serialized tokenizer. */
+    public static final String TOKENIZER_JSON = "tokenizer.json";
+
+    private static final Logger LOG = LoggerFactory.getLogger(HuggingFaceTextTokenizer.class);
+
+    private static final String PROBE_TEXT = "a";
+
+    private final Path tokenizerJson;
+    private final HuggingFaceTokenizer tokenizer;
+    private final String[] tokensById;
+    private final OptionalInt bosId;
+    private final OptionalInt eosId;
+
+    private HuggingFaceTextTokenizer(Path tokenizerJson, HuggingFaceTokenizer tokenizer, String[] tokensById,
+            OptionalInt bosId, OptionalInt eosId) {
+        this.tokenizerJson = tokenizerJson;
+        this.tokenizer = tokenizer;
+        this.tokensById = tokensById;
+        this.bosId = bosId;
+        this.eosId = eosId;
+    }
+
+    /**
+     * Opens a Hugging Face tokenizer from a local {@code tokenizer.json}, never from the hub.
+     *
+     * @param tokenizerJsonOrDirectory a {@code tokenizer.json} file, or a directory that contains one
+     * @return the tokenizer, to be closed to free the native tokenizer
+     * @throws IllegalArgumentException if the file is missing, is not a valid tokenizer, or a config file
+     *     names a BOS or EOS token that the vocabulary lacks
+     * @throws UncheckedIOException if a file cannot be read
+     */
+    public static HuggingFaceTextTokenizer open(Path tokenizerJsonOrDirectory) {
+        Objects.requireNonNull(tokenizerJsonOrDirectory, "tokenizerJsonOrDirectory");
+        Engines.forceOffline();
+        Path file = resolveTokenizerJson(tokenizerJsonOrDirectory);
+        Vocabulary vocabulary = Vocabulary.read(file);
+        HuggingFaceTokenizer tokenizer = load(file);
+        try {
+            Probe probe = probe(tokenizer);
+            Path directory = file.toAbsolutePath().getParent();
+            OptionalInt bos = specialTokenId(directory, vocabulary, "bos", probe.leadingSpecialId());
+            OptionalInt eos = specialTokenId(directory, vocabulary, "eos", probe.trailingSpecialId());
+            LOG.debug("Opened {} ({} tokens, BOS {}, EOS {})", file, vocabulary.tokensById().length, bos, eos);
+            return new HuggingFaceTextTokenizer(file, tokenizer, vocabulary.tokensById(), bos, eos);
+        } catch (RuntimeException e) {
+            tokenizer.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public int[] encode(String text, boolean addBos) {
+        Objects.requireNonNull(text, "text");
+        long[] ids;
+        try {
+            Encoding encoding = tokenizer.encode(text, false, false);
+            ids = encoding.getIds();
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("The tokenizers library failed to encode a text of " + text.length()
+                    + " characters with " + tokenizerJson + ": " + e.getMessage(), e);
+        }
+        int offset = addBos && bosId.isPresent() ? 1 : 0;
+        int[] result = new int[ids.length + offset];
+        if (offset == 1) {
+            result[0] = bosId.getAsInt();
+        }
+        for (int i = 0; i < ids.length; i++) {
+            result[i + offset] = Math.toIntExact(ids[i]);
+        }
+        return result;
+    }
+
+    /**
+     * Decodes with the {@code tokenizer.json} decoder, skipping every special token. The Llama decoder
+     * (with {@code Strip} of one leading space) removes the first leading space of the output whether or
+     * not BOS precedes it.
+     */
+    @Override
+    public String decode(int[] ids) {
+        Objects.requireNonNull(ids, "ids");
+        long[] wide = new long[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            checkId(ids[i]);
+            wide[i] = ids[i];
+        }
+        return tokenizer.decode(wide, true);
+    }
+
+    /** Returns one more than the highest id in the vocabulary or the added tokens. */
+    @Override
+    public int vocabSize() {
+        return tokensById.length;
+    }
+
+    @Override
+    public OptionalInt bosId() {
+        return bosId;
+    }
+
+    @Override
+    public OptionalInt eosId() {
+        return eosId;
+    }
+
+    /** Returns the token's string in {@code tokenizer.json}, for example with U+2581 or Ġ for spaces. */
+    @Override
+    public String tokenText(int id) {
+        checkId(id);
+        String token = tokensById[id];
+        if (token == null) {
+            throw new IllegalArgumentException("Token id " + id + " is unused in " + tokenizerJson
+                    + ": neither the model vocabulary nor the added tokens have it.");
+        }
+        return token;
+    }
+
+    /**
+     * Returns the {@code tokenizer.json} file this tokenizer was read from.
+     *
+     * @return the resolved file path
+     */
+    public Path tokenizerJson() {
+        return tokenizerJson;
+    }
+
+    /** Frees the native tokenizer. */
+    @Override
+    public void close() {
+        tokenizer.close();
+    }
+
+    @Override
+    public String toString() {
+        return "HuggingFaceTextTokenizer[" + tokenizerJson + ", vocabSize=" + tokensById.length + "]";
+    }
+
+    private void checkId(int id) {
+        if (id < 0 || id >= tokensById.length) {
+            throw new IllegalArgumentException("Token id " + id + " is outside the vocabulary of "
+                    + tokensById.length + " tokens of " + tokenizerJson + ".");
+        }
+    }
+
+    // Loading.
+
+    private static Path resolveTokenizerJson(Path path) {
+        if (Files.isDirectory(path)) {
+            Path file = path.resolve(TOKENIZER_JSON);
+            if (!Files.isRegularFile(file)) {
+                throw new IllegalArgumentException("No " + TOKENIZER_JSON + " in the directory "
+                        + path.toAbsolutePath() + "; pass a directory that has one, or the tokenizer file itself.");
+            }
+            return file;
+        }
+        if (!Files.isRegularFile(path)) {
+            throw new IllegalArgumentException("Tokenizer file not found: " + path.toAbsolutePath()
+                    + "; pass a " + TOKENIZER_JSON + " file or the directory that contains it.");
+        }
+        return path;
+    }
+
+    private static HuggingFaceTokenizer load(Path file) {
+        try {
+            // A file path (not a directory) keeps DJL from reading tokenizer_config.json, whose
+            // add_prefix_space and clean_up_tokenization_spaces it would apply on top of tokenizer.json.
+            return HuggingFaceTokenizer.builder()
+                    .optTokenizerPath(file.toAbsolutePath())
+                    .optAddSpecialTokens(false)
+                    .optTruncation(false)
+                    .optPadding(false)
+                    .build();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Failed to read the tokenizer file " + file.toAbsolutePath(), e);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("The tokenizers library rejected " + file.toAbsolutePath() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Special tokens that the post-processor adds around a single text; -1 where it adds none. */
+    private record Probe(int leadingSpecialId, int trailingSpecialId) {
+    }
+
+    private static Probe probe(HuggingFaceTokenizer tokenizer) {
+        Encoding plain = tokenizer.encode(PROBE_TEXT, false, false);
+        Encoding templated = tokenizer.encode(PROBE_TEXT, true, false);
+        long[] ids = templated.getIds();
+        long[] mask = templated.getSpecialTokenMask();
+        if (ids.length <= plain.getIds().length) {
+            return new Probe(-1, -1);
+        }
+        int leading = mask[0] == 1 ? Math.toIntExact(ids[0]) : -1;
+        int trailing = mask[ids.length - 1] == 1 ? Math.toIntExact(ids[ids.length - 1]) : -1;
+        return new Probe(leading, trailing);
+    }
+
+    private static OptionalInt specialTokenId(Path directory, Vocabulary vocabulary, String role, int probed) {
+        String tokenKey = role + "_token";
+        for (String configName : new String[] {"tokenizer_config.json", "special_tokens_map.json"}) {
+            Optional<JsonObject> config = readJsonObject(directory.resolve(configName));
+            if (config.isPresent() && config.get().has(tokenKey)) {
+                Optional<String> token = tokenContent(config.get().get(tokenKey));
+                if (token.isEmpty()) {
+                    return OptionalInt.empty();
+                }
+                Integer id = vocabulary.idsByToken().get(token.get());
+                if (id == null) {
+                    throw new IllegalArgumentException(configName + " in " + directory + " names " + tokenKey
+                            + " \"" + token.get() + "\", which " + TOKENIZER_JSON + " lacks; fix the config file.");
+                }
+                return OptionalInt.of(id);
+            }
+        }
+
+        String idKey = role + "_token_id";
+        Optional<JsonObject> modelConfig = readJsonObject(directory.resolve("config.json"));
+        if (modelConfig.isPresent() && modelConfig.get().has(idKey)) {
+            JsonElement value = modelConfig.get().get(idKey);
+            if (value.isJsonArray()) {
+                JsonArray list = value.getAsJsonArray();
+                value = list.isEmpty() ? null : list.get(0);
+            }
+            if (value == null || value.isJsonNull()) {
+                return OptionalInt.empty();
+            }
+            int id = value.getAsInt();
+            if (id < 0 || id >= vocabulary.tokensById().length) {
+                throw new IllegalArgumentException("config.json in " + directory + " sets " + idKey + " = " + id
+                        + ", outside the tokenizer's " + vocabulary.tokensById().length + " tokens.");
+            }
+            return OptionalInt.of(id);
+        }
+
+        return probed >= 0 ? OptionalInt.of(probed) : OptionalInt.empty();
+    }
+
+    /** Reads a token written as a string or as an object with {@code content}; empty for null. */
+    private static Optional<String> tokenContent(JsonElement value) {
+        if (value == null || value.isJsonNull()) {
+            return Optional.empty();
+        }
+        if (value.isJsonObject() && value.getAsJsonObject().has("content")) {
+            return Optional.of(value.getAsJsonObject().get("content").getAsString());
+        }
+        return Optional.of(value.getAsString());
+    }
+
+    private static Optional<JsonObject> readJsonObject(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            JsonElement root = JsonParser.parseReader(reader);
+            if (!root.isJsonObject()) {
+                throw new IllegalArgumentException("Invalid JSON file " + file + ": expected an object at the top.");
+            }
+            return Optional.of(root.getAsJsonObject());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Failed to read " + file, e);
+        } catch (JsonParseException e) {
+            throw new IllegalArgumentException("Invalid JSON in " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Token strings of a {@code tokenizer.json}: the model vocabulary (an object for BPE, WordPiece and
+     * WordLevel, a list of {@code [piece, score]} for Unigram) overlaid with the added tokens.
+     */
+    private record Vocabulary(String[] tokensById, Map<String, Integer> idsByToken) {
+
+        static Vocabulary read(Path file) {
+            JsonObject root = readJsonObject(file).orElseThrow();
+            JsonElement model = root.get("model");
+            JsonElement vocab = model != null && model.isJsonObject() ? model.getAsJsonObject().get("vocab") : null;
+            if (vocab == null || !(vocab.isJsonObject() || vocab.isJsonArray())) {
+                throw new IllegalArgumentException("Invalid tokenizer file " + file + ": it has no model.vocab"
+                        + " object or list.");
+            }
+
+            // Model vocabulary first, then the added tokens, which win where both use an id or a string.
+            Map<String, Integer> ids = new LinkedHashMap<>();
+            if (vocab.isJsonObject()) {
+                for (Map.Entry<String, JsonElement> entry : vocab.getAsJsonObject().entrySet()) {
+                    ids.put(entry.getKey(), entry.getValue().getAsInt());
+                }
+            } else {
+                JsonArray pieces = vocab.getAsJsonArray();
+                for (int id = 0; id < pieces.size(); id++) {
+                    ids.put(pieces.get(id).getAsJsonArray().get(0).getAsString(), id);
+                }
+            }
+            JsonElement added = root.get("added_tokens");
+            if (added != null && added.isJsonArray()) {
+                for (JsonElement token : added.getAsJsonArray()) {
+                    JsonObject object = token.getAsJsonObject();
+                    String content = object.get("content").getAsString();
+                    ids.remove(content);
+                    ids.put(content, object.get("id").getAsInt());
+                }
+            }
+
+            int size = 0;
+            for (Map.Entry<String, Integer> entry : ids.entrySet()) {
+                if (entry.getValue() < 0) {
+                    throw new IllegalArgumentException("Invalid tokenizer file " + file + ": token \""
+                            + entry.getKey() + "\" has the negative id " + entry.getValue() + ".");
+                }
+                size = Math.max(size, entry.getValue() + 1);
+            }
+            String[] tokens = new String[size];
+            ids.forEach((token, id) -> tokens[id] = token);
+            return new Vocabulary(tokens, ids);
+        }
+    }
+}
