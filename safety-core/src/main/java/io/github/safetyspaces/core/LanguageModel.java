@@ -16,6 +16,7 @@ import io.github.safetyspaces.core.tokenizer.TextTokenizers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -126,7 +127,25 @@ public final class LanguageModel implements AutoCloseable {
         }
         Set<Integer> eos = new HashSet<>(config().eosTokenIds());
         tokenizer.eosId().ifPresent(eos::add);
-        return new Generator(decoder, eos, tokenizer::decode).generate(encoded, options);
+        return new Generator(decoder, eos, this::decodeContinuation).generate(encoded, options);
+    }
+
+    /**
+     * Decodes generated ids as the continuation of their prompt: the text of prompt and completion
+     * together, less the text of the prompt. Decoding the completion alone would differ between
+     * tokenizers in the first space (sentencepiece decoders drop a leading space only at the start
+     * of a text) and would break a character whose UTF-8 bytes straddle the prompt's end.
+     *
+     * @param prompt the prompt's ids
+     * @param generated the ids generated after it
+     * @return the completion's text
+     */
+    public String decodeContinuation(int[] prompt, int[] generated) {
+        int[] all = Arrays.copyOf(prompt, prompt.length + generated.length);
+        System.arraycopy(generated, 0, all, prompt.length, generated.length);
+        String promptText = tokenizer.decode(prompt);
+        String fullText = tokenizer.decode(all);
+        return fullText.startsWith(promptText) ? fullText.substring(promptText.length()) : tokenizer.decode(generated);
     }
 
     /** Frees the weights and the tokenizer. */

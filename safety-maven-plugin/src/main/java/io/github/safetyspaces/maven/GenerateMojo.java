@@ -85,17 +85,20 @@ public class GenerateMojo extends AbstractSafetyMojo {
 
     @Override
     protected void run() {
+        // Maven passes an empty property as null.
+        String promptText = prompt == null ? "" : prompt;
         GenerationOptions options = new GenerationOptions(maxNewTokens, temperature, topP, seed, List.of(), 1);
         try (LanguageModel languageModel = LanguageModel.open(model.toPath(),
                 tokenizer == null ? null : tokenizer.toPath(), ComputeDevice.parse(device))) {
             long started = System.nanoTime();
-            Completion completion = languageModel.complete(List.of(prompt), options).get(0);
+            Completion completion = languageModel.complete(List.of(promptText), options).get(0);
             double seconds = (System.nanoTime() - started) / 1e9;
             getLog().info(String.format("Generated %d tokens in %.2f s (%s, %s).", completion.tokenIds().length,
                     seconds, options.isGreedy() ? "greedy" : "temperature " + temperature + ", top-p " + topP,
                     "finished by " + completion.finishReason()));
-            getLog().info("Prompt: " + prompt);
-            getLog().info("Completion: " + completion.text());
+            // Quoted, so that leading and trailing spaces are visible.
+            getLog().info("Prompt: \"" + promptText + "\"");
+            getLog().info("Completion: \"" + completion.text() + "\"");
         }
     }
 

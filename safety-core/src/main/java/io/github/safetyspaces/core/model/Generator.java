@@ -10,7 +10,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.slf4j.Logger;
@@ -34,17 +34,17 @@ public final class Generator {
 
     private final DecoderModel model;
     private final Set<Integer> eosIds;
-    private final Function<int[], String> decoder;
+    private final BiFunction<int[], int[], String> decoder;
 
     /**
      * Creates a generator.
      *
      * @param model the decoder
      * @param eosIds ids that end a completion; usually {@link ModelConfig#eosTokenIds()}
-     * @param decoder turns generated ids into text; required for stop strings and for
-     *     {@link Completion#text()}, may be null otherwise
+     * @param decoder turns a prompt's ids and the ids generated after it into the text of the
+     *     completion alone; required for stop strings and for {@link Completion#text()}, may be null otherwise
      */
-    public Generator(DecoderModel model, Set<Integer> eosIds, Function<int[], String> decoder) {
+    public Generator(DecoderModel model, Set<Integer> eosIds, BiFunction<int[], int[], String> decoder) {
         this.model = model;
         this.eosIds = Set.copyOf(eosIds);
         this.decoder = decoder;
@@ -163,8 +163,8 @@ public final class Generator {
                         continue;
                     }
                     generated.get(row).add(token);
-                    if (!options.stopStrings().isEmpty()
-                            && stopIndex(decoder.apply(toArray(generated.get(row))), options.stopStrings()) >= 0) {
+                    if (!options.stopStrings().isEmpty() && stopIndex(decoder.apply(prompts.get(promptIndices[row]),
+                            toArray(generated.get(row))), options.stopStrings()) >= 0) {
                         finished[row] = FinishReason.STOP_STRING;
                     }
                 }
@@ -185,7 +185,7 @@ public final class Generator {
             FinishReason reason = finished[row] == null ? FinishReason.MAX_NEW_TOKENS : finished[row];
             String text = null;
             if (decoder != null) {
-                text = decoder.apply(tokens);
+                text = decoder.apply(prompts.get(promptIndices[row]), tokens);
                 int stop = stopIndex(text, options.stopStrings());
                 if (stop >= 0) {
                     text = text.substring(0, stop);

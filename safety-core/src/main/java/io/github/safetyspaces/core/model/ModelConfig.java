@@ -92,6 +92,18 @@ public record ModelConfig(
         }
     }
 
+    /**
+     * Returns a copy that declares another storage type.
+     *
+     * @param dtype one of {@link #TORCH_DTYPES}
+     * @return the configuration with {@code torch_dtype} replaced
+     */
+    public ModelConfig withTorchDtype(String dtype) {
+        return new ModelConfig(architecture, hiddenSize, intermediateSize, numLayers, numHeads, numKvHeads, headDim,
+                rmsNormEps, ropeTheta, ropeScaling, maxPositions, qkvBias, outputBias, mlpBias, tieWordEmbeddings,
+                vocabSize, bosTokenId, eosTokenIds, dtype);
+    }
+
     /** Returns how many query heads share one key/value head. */
     public int groupSize() {
         return numHeads / numKvHeads;

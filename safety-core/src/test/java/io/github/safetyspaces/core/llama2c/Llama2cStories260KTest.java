@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
+import io.github.safetyspaces.core.SharedData;
 import io.github.safetyspaces.core.checkpoint.FloatTensor;
 import io.github.safetyspaces.core.checkpoint.TensorSource;
 import java.io.IOException;
@@ -16,13 +16,10 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,7 +60,6 @@ class Llama2cStories260KTest {
     private static final long FILE_BYTES = 28L + 4L * END;
 
     private static Path bin;
-    private static String missingReason;
     private static Llama2cCheckpoint checkpoint;
     private static float[] raw;
 
@@ -72,10 +68,8 @@ class Llama2cStories260KTest {
 
     @BeforeAll
     static void readCheckpoint() throws IOException {
-        bin = locateStories260K();
-        if (bin == null) {
-            return;
-        }
+        // Skips every test of the class (fails under CI) when the shared data is absent.
+        bin = SharedData.require("models/stories260K/stories260K.bin");
         checkpoint = Llama2cCheckpoint.read(bin);
 
         FloatBuffer floats = ByteBuffer.wrap(Files.readAllBytes(bin)).position(28).slice()
@@ -84,11 +78,6 @@ class Llama2cStories260KTest {
         floats.get(raw);
     }
 
-    @BeforeEach
-    void skipWithoutData() {
-        // Skipping here rather than in @BeforeAll makes surefire report each test as skipped, with the reason.
-        Assumptions.assumeTrue(bin != null, missingReason);
-    }
 
     @Test
     void headerMatchesPublishedConfig() {
@@ -346,46 +335,5 @@ class Llama2cStories260KTest {
             out[i] = values[i];
         }
         return out;
-    }
-
-    // ---- shared data lookup
-
-    /**
-     * Finds stories260K.bin under the shared data folder: the {@code safety.sharedData} system property
-     * if set, else a {@code shared/data} folder in the working directory or one of its ancestors. Returns
-     * null and sets {@link #missingReason} when the file is absent, but fails when the environment variable
-     * CI is {@code true}.
-     * TODO: replace with io.github.safetyspaces.core.SharedData once that helper is merged.
-     */
-    private static Path locateStories260K() {
-        Path sharedData = null;
-        String property = System.getProperty("safety.sharedData");
-        if (property != null && !property.isBlank()) {
-            sharedData = Paths.get(property).toAbsolutePath();
-        } else {
-            for (Path dir = Paths.get("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-                Path candidate = dir.resolve("shared").resolve("data");
-                if (Files.isDirectory(candidate)) {
-                    sharedData = candidate;
-                    break;
-                }
-            }
-        }
-
-        Path file = sharedData == null ? null : sharedData.resolve("models/stories260K/stories260K.bin");
-        if (file == null || !Files.isRegularFile(file)) {
-            String reason = "stories260K.bin not found "
-                    + (sharedData == null
-                            ? "because no shared/data folder exists in " + Paths.get("").toAbsolutePath()
-                                    + " or its ancestors"
-                            : "at " + file)
-                    + "; set -Dsafety.sharedData to the shared data folder to run these tests.";
-            if ("true".equals(System.getenv("CI"))) {
-                fail(reason);
-            }
-            missingReason = reason;
-            return null;
-        }
-        return file;
     }
 }

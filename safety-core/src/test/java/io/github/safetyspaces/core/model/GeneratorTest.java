@@ -14,7 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,7 +25,7 @@ class GeneratorTest {
     private static DecoderModel model;
 
     /** Decodes ids as letters, so that stop strings can be tested without a tokenizer file. */
-    private static final Function<int[], String> LETTERS = ids -> Arrays.stream(ids)
+    private static final BiFunction<int[], int[], String> LETTERS = (prompt, ids) -> Arrays.stream(ids)
             .mapToObj(id -> String.valueOf((char) ('a' + id % 26))).collect(Collectors.joining());
 
     private static final List<int[]> PROMPTS = List.of(
