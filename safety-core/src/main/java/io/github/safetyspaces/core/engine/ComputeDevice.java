@@ -39,18 +39,14 @@ public enum ComputeDevice {
      * @throws IllegalStateException if {@code gpu} is requested and the engine sees no GPU
      */
     public Device toDjl() {
-        int gpus = Engines.pytorch().getGpuCount();
-        switch (this) {
-            case CPU:
-                return Device.cpu();
-            case GPU:
-                if (gpus == 0) {
-                    throw new IllegalStateException("Device 'gpu' was requested but libtorch sees no GPU; use the"
-                            + " Maven profile 'cuda' or PYTORCH_LIBRARY_PATH with a CUDA libtorch, or set the device to cpu.");
-                }
-                return Device.gpu();
-            default:
-                return gpus > 0 ? Device.gpu() : Device.cpu();
+        if (this == CPU) {
+            return Device.cpu();
         }
+        int gpus = Engines.pytorch().getGpuCount();
+        if (this == GPU && gpus == 0) {
+            throw new IllegalStateException("Device 'gpu' was requested but libtorch sees no GPU: use the Maven"
+                    + " profile 'cuda' or PYTORCH_LIBRARY_PATH with a CUDA libtorch, or set the device to cpu.");
+        }
+        return gpus > 0 ? Device.gpu() : Device.cpu();
     }
 }
