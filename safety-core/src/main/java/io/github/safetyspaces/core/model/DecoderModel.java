@@ -190,6 +190,29 @@ public final class DecoderModel implements AutoCloseable {
      * @return logits {@code (B, T, V)}
      */
     public NDArray forward(NDArray inputIds, NDArray attentionMask, NDArray positionIds, KvCache cache) {
+        return forward(inputIds, attentionMask, positionIds, cache, null);
+    }
+
+    /**
+     * Runs the decoder over a batch and records the residual stream after the embedding and after
+     * every layer.
+     *
+     * <p>All {@code numLayers + 1} recorded arrays are taken before the final norm. Hugging Face's
+     * {@code output_hidden_states=True} returns the same entries except the last, which transformers
+     * returns after the final norm ({@code model.norm}).
+     *
+     * @param inputIds {@code (B, T)} int64 token ids, in the manager that should own the temporaries
+     * @param attentionMask {@code (B, S)} with 1 for real and 0 for padding positions, covering cached
+     *     and new positions; null means no padding
+     * @param positionIds {@code (B, T)} int64 rotary positions; null derives them from the mask
+     * @param cache keys and values of earlier positions, extended by this call; null for a full pass
+     * @param hiddenStates receives {@code numLayers + 1} arrays {@code (B, T, D)} in the manager of
+     *     {@code inputIds}: index 0 the embedding output, index {@code i} the output of layer
+     *     {@code i - 1}; null records nothing
+     * @return logits {@code (B, T, V)}
+     */
+    public NDArray forward(NDArray inputIds, NDArray attentionMask, NDArray positionIds, KvCache cache,
+            List<NDArray> hiddenStates) {
         NDManager scope = inputIds.getManager();
         long batch = inputIds.getShape().get(0);
         long length = inputIds.getShape().get(1);
@@ -213,10 +236,16 @@ public final class DecoderModel implements AutoCloseable {
         NDArray embedding = parameters.get(WeightNames.EMBED_TOKENS);
         NDArray x = embedding.get(inputIds); // (B, T, D)
         x.attach(scope);
+        if (hiddenStates != null) {
+            hiddenStates.add(x);
+        }
 
         // Decoder layers.
         for (int layer = 0; layer < config.numLayers(); layer++) {
             x = decoderLayer(layer, x, maskBias, rotary, cache, scalars);
+            if (hiddenStates != null) {
+                hiddenStates.add(x);
+            }
         }
 
         // Final norm and output head.
