@@ -415,7 +415,10 @@ public final class TokenizerJsonWriter {
         decoderEntries.add(String.valueOf(Llama2cTokenizer.EOS_ID), addedTokenFields(EOS_TOKEN));
 
         JsonObject config = new JsonObject();
-        config.addProperty("tokenizer_class", "LlamaTokenizer");
+        // transformers' LlamaTokenizer class replaces the normalizer of tokenizer.json with its own
+        // Metaspace pre-tokenizer, which adds no word-boundary marker before text that starts with a
+        // space, unlike llama2.c. PreTrainedTokenizerFast runs tokenizer.json as written.
+        config.addProperty("tokenizer_class", "PreTrainedTokenizerFast");
         config.addProperty("add_bos_token", true);
         config.addProperty("add_eos_token", false);
         config.addProperty("bos_token", BOS_TOKEN);

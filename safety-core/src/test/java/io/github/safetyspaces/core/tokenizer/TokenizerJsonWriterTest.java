@@ -164,7 +164,7 @@ class TokenizerJsonWriterTest {
         TokenizerJsonWriter.writeDirectory(llama2c, directory);
 
         JsonObject config = readJson(directory.resolve("tokenizer_config.json"));
-        assertEquals("LlamaTokenizer", config.get("tokenizer_class").getAsString());
+        assertEquals("PreTrainedTokenizerFast", config.get("tokenizer_class").getAsString());
         assertEquals("<s>", config.get("bos_token").getAsString());
         assertEquals("</s>", config.get("eos_token").getAsString());
         assertEquals("<unk>", config.get("unk_token").getAsString());
