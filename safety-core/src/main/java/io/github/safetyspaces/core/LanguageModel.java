@@ -1,6 +1,8 @@
 package io.github.safetyspaces.core;
 
 import ai.djl.ndarray.types.DataType;
+import io.github.safetyspaces.core.checkpoint.SafetensorsDType;
+import io.github.safetyspaces.core.checkpoint.SafetensorsWriter;
 import io.github.safetyspaces.core.checkpoint.ShardedCheckpoint;
 import io.github.safetyspaces.core.checkpoint.TensorSource;
 import io.github.safetyspaces.core.engine.ComputeDevice;
@@ -11,14 +13,21 @@ import io.github.safetyspaces.core.model.GenerationOptions;
 import io.github.safetyspaces.core.model.Generator;
 import io.github.safetyspaces.core.model.ModelConfig;
 import io.github.safetyspaces.core.model.ModelConfigJson;
+import io.github.safetyspaces.core.tokenizer.HuggingFaceTextTokenizer;
+import io.github.safetyspaces.core.tokenizer.Llama2cTokenizer;
 import io.github.safetyspaces.core.tokenizer.TextTokenizer;
+import io.github.safetyspaces.core.tokenizer.TokenizerJsonWriter;
 import io.github.safetyspaces.core.tokenizer.TextTokenizers;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +39,13 @@ import org.slf4j.LoggerFactory;
 public final class LanguageModel implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LanguageModel.class);
+
+    /** Name of the weights file of a single-file checkpoint. */
+    public static final String WEIGHTS_FILE = "model.safetensors";
+
+    /** Files of a Hugging Face tokenizer that travel with a saved checkpoint, when present. */
+    private static final List<String> TOKENIZER_FILES = List.of("tokenizer.json", "tokenizer_config.json",
+            "special_tokens_map.json", "tokenizer.model", "generation_config.json");
 
     private final DecoderModel decoder;
     private final TextTokenizer tokenizer;
@@ -146,6 +162,41 @@ public final class LanguageModel implements AutoCloseable {
         String promptText = tokenizer.decode(prompt);
         String fullText = tokenizer.decode(all);
         return fullText.startsWith(promptText) ? fullText.substring(promptText.length()) : tokenizer.decode(generated);
+    }
+
+    /**
+     * Writes the model as a Hugging Face checkpoint into an existing, empty directory:
+     * {@code config.json}, {@code model.safetensors} and the tokenizer files. A llama2.c tokenizer
+     * is converted to {@code tokenizer.json}; a Hugging Face tokenizer's files are copied.
+     *
+     * <p>Callers that need the directory to appear only when complete write into the temporary
+     * directory of {@link io.github.safetyspaces.core.checkpoint.AtomicDirectory}.
+     *
+     * @param directory the target directory
+     * @param dtype {@link SafetensorsDType#F32} or {@link SafetensorsDType#BF16}
+     */
+    public void save(Path directory, SafetensorsDType dtype) {
+        String torchDtype = dtype == SafetensorsDType.BF16 ? "bfloat16" : "float32";
+        try {
+            Files.writeString(directory.resolve(ModelConfigJson.FILE_NAME),
+                    ModelConfigJson.toJson(config().withTorchDtype(torchDtype)), StandardCharsets.UTF_8);
+            SafetensorsWriter.write(directory.resolve(WEIGHTS_FILE), decoder.asTensorSource(), dtype,
+                    Map.of("format", "pt"));
+            if (tokenizer instanceof Llama2cTokenizer llama2c) {
+                TokenizerJsonWriter.writeDirectory(llama2c, directory);
+            } else if (tokenizer instanceof HuggingFaceTextTokenizer huggingFace) {
+                Path source = huggingFace.tokenizerJson().getParent();
+                for (String name : TOKENIZER_FILES) {
+                    if (Files.isRegularFile(source.resolve(name))) {
+                        Files.copy(source.resolve(name), directory.resolve(name));
+                    }
+                }
+            } else {
+                throw new IllegalStateException("Cannot save a tokenizer of type " + tokenizer.getClass().getName());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write the checkpoint into " + directory + ": " + e.getMessage(), e);
+        }
     }
 
     /** Frees the weights and the tokenizer. */

@@ -36,14 +36,7 @@ public final class AtomicDirectory {
             throw new IllegalArgumentException("Output directory " + absolute
                     + " already exists and is not empty; delete it or choose another path.");
         }
-        Path parent = absolute.getParent();
-        Path temporary;
-        try {
-            Files.createDirectories(parent);
-            temporary = Files.createTempDirectory(parent, "." + absolute.getFileName() + ".partial-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot create a directory in " + parent + ": " + e.getMessage(), e);
-        }
+        Path temporary = createTemporary(absolute.getParent(), absolute.getFileName() + ".partial-");
         boolean moved = false;
         try {
             writer.accept(temporary);
@@ -53,6 +46,55 @@ public final class AtomicDirectory {
             if (!moved) {
                 deleteRecursively(temporary);
             }
+        }
+    }
+
+    /**
+     * Creates or replaces {@code target} by running {@code writer} on an empty temporary directory.
+     * An existing target is renamed aside, the new directory renamed into place, and the old one
+     * deleted, so at every moment the target name holds either the old or the new complete
+     * directory, apart from the instant between the two renames.
+     *
+     * @param target directory to create or replace
+     * @param writer writes the files into the directory it is given
+     */
+    public static void replace(Path target, Consumer<Path> writer) {
+        Path absolute = target.toAbsolutePath();
+        if (!Files.exists(absolute)) {
+            write(absolute, writer);
+            return;
+        }
+        if (!Files.isDirectory(absolute)) {
+            throw new IllegalArgumentException("Output " + absolute + " exists and is not a directory; delete it"
+                    + " or choose another path.");
+        }
+        Path parent = absolute.getParent();
+        Path temporary = createTemporary(parent, absolute.getFileName() + ".partial-");
+        boolean moved = false;
+        try {
+            writer.accept(temporary);
+            Path old = parent.resolve(temporary.getFileName().toString().replace(".partial-", ".old-"));
+            try {
+                Files.move(absolute, old, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot move the old " + absolute + " aside: " + e.getMessage(), e);
+            }
+            moveIntoPlace(temporary, absolute);
+            moved = true;
+            deleteRecursively(old);
+        } finally {
+            if (!moved) {
+                deleteRecursively(temporary);
+            }
+        }
+    }
+
+    private static Path createTemporary(Path parent, String prefix) {
+        try {
+            Files.createDirectories(parent);
+            return Files.createTempDirectory(parent, "." + prefix);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create a directory in " + parent + ": " + e.getMessage(), e);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.github.safetyspaces.core.llama2c;
 
+import io.github.safetyspaces.core.LanguageModel;
 import io.github.safetyspaces.core.checkpoint.AtomicDirectory;
 import io.github.safetyspaces.core.checkpoint.SafetensorsDType;
 import io.github.safetyspaces.core.checkpoint.SafetensorsWriter;
@@ -25,9 +26,6 @@ public final class Llama2cConverter {
 
     private static final Logger LOG = LoggerFactory.getLogger(Llama2cConverter.class);
 
-    /** Name of the weights file in a single-file checkpoint directory. */
-    public static final String WEIGHTS_FILE = "model.safetensors";
-
     /** Metadata transformers checks in every safetensors checkpoint it loads. */
     private static final Map<String, String> PYTORCH_METADATA = Map.of("format", "pt");
 
@@ -50,7 +48,8 @@ public final class Llama2cConverter {
         try (Llama2cTokenizer vocabulary = Llama2cTokenizer.read(tokenizer, config.vocabSize())) {
             AtomicDirectory.write(output, directory -> {
                 writeString(directory.resolve(ModelConfigJson.FILE_NAME), ModelConfigJson.toJson(config));
-                SafetensorsWriter.write(directory.resolve(WEIGHTS_FILE), source.tensors(), dtype, PYTORCH_METADATA);
+                SafetensorsWriter.write(directory.resolve(LanguageModel.WEIGHTS_FILE), source.tensors(), dtype,
+                        PYTORCH_METADATA);
                 TokenizerJsonWriter.writeDirectory(vocabulary, directory);
             });
         }

@@ -179,6 +179,35 @@ public final class DecoderModel implements AutoCloseable {
     }
 
     /**
+     * Returns a view of the current weights as named tensors, for writing a checkpoint. Each read
+     * copies one weight to float32, so a writer that streams tensors holds one copy at a time.
+     *
+     * @return the view; it reads the live weights, so read it while the model is open
+     */
+    public TensorSource asTensorSource() {
+        return new TensorSource() {
+            @Override
+            public Set<String> names() {
+                return parameters.keySet();
+            }
+
+            @Override
+            public long[] shape(String name) {
+                NDArray array = parameters.get(name);
+                if (array == null) {
+                    throw new IllegalArgumentException("No weight named '" + name + "'.");
+                }
+                return array.getShape().getShape();
+            }
+
+            @Override
+            public FloatTensor read(String name) {
+                return weight(name);
+            }
+        };
+    }
+
+    /**
      * Runs the decoder over a batch.
      *
      * @param inputIds {@code (B, T)} int64 token ids, in the manager that should own the temporaries
