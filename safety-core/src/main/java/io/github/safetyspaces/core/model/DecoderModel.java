@@ -174,8 +174,12 @@ public final class DecoderModel implements AutoCloseable {
         if (array == null) {
             throw new IllegalArgumentException("No weight named '" + name + "'.");
         }
-        float[] data = array.toType(DataType.FLOAT32, false).toFloatArray();
-        return new FloatTensor(array.getShape().getShape(), data);
+        if (array.getDataType() == DataType.FLOAT32) {
+            return new FloatTensor(array.getShape().getShape(), array.toFloatArray());
+        }
+        try (NDArray converted = array.toType(DataType.FLOAT32, false)) {
+            return new FloatTensor(array.getShape().getShape(), converted.toFloatArray());
+        }
     }
 
     /**
@@ -248,13 +252,15 @@ public final class DecoderModel implements AutoCloseable {
         int past = cache == null ? 0 : cache.length();
 
         // Masks and positions.
-        NDArray keyMask = attentionMask != null ? attentionMask
+        NDArray keyMask = attentionMask != null ? inScope(attentionMask, scope)
                 : scope.ones(new Shape(batch, past + length), DataType.INT64);
         if (keyMask.getShape().get(1) != past + length) {
             throw new IllegalArgumentException("attentionMask covers " + keyMask.getShape().get(1)
                     + " positions but the cache holds " + past + " and " + length + " are new.");
         }
-        if (positionIds == null) {
+        if (positionIds != null) {
+            positionIds = inScope(positionIds, scope);
+        } else {
             positionIds = AttentionMasks.positionsFromMask(keyMask).get(":, " + past + ":");
         }
         NDArray maskBias = AttentionMasks.additiveMask(keyMask, past, length, dataType); // (B, 1, 1, T, S)
@@ -280,7 +286,7 @@ public final class DecoderModel implements AutoCloseable {
         // Final norm and output head.
         x = rmsNorm(x, parameters.get(WeightNames.FINAL_NORM), scalars);
         NDArray head = config.tieWordEmbeddings() ? embedding : parameters.get(WeightNames.LM_HEAD);
-        return x.matMul(head.transpose()); // (B, T, V)
+        return linear(x, head, null); // (B, T, V)
     }
 
     private NDArray decoderLayer(int layer, NDArray x, NDArray maskBias, NDArray[] rotary, KvCache cache,
@@ -346,9 +352,31 @@ public final class DecoderModel implements AutoCloseable {
     }
 
     private NDArray linear(NDArray x, int layer, String module) {
-        NDArray result = x.matMul(weight(layer, module + ".weight").transpose());
-        NDArray bias = parameters.get(WeightNames.layer(layer, module + ".bias"));
-        return bias == null ? result : result.add(bias);
+        return linear(x, weight(layer, module + ".weight"), parameters.get(WeightNames.layer(layer, module + ".bias")));
+    }
+
+    /**
+     * Computes {@code x W^T + b} with libtorch's fused linear operator. Unlike
+     * {@code x.matMul(w.transpose())}, it creates nothing in the weight's manager: DJL places the
+     * result of {@code w.transpose()} in the manager of {@code w}, the model's, where every forward
+     * pass would leave one array per weight until the model is closed.
+     */
+    private static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
+        return x.getNDArrayInternal().linear(x, weight, bias).singletonOrThrow();
+    }
+
+    /**
+     * Returns the array itself when it lives in {@code scope}, else a copy that does. Operations
+     * put their results in the manager of their first operand, so a mask kept by the caller in a
+     * long-lived manager would otherwise collect this pass's temporaries there.
+     */
+    private static NDArray inScope(NDArray array, NDManager scope) {
+        if (array.getManager() == scope) {
+            return array;
+        }
+        NDArray copy = array.duplicate();
+        copy.attach(scope);
+        return copy;
     }
 
     private static NDArray rmsNorm(NDArray x, NDArray weight, Scalars scalars) {

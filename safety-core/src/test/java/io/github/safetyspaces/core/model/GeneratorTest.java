@@ -141,6 +141,20 @@ class GeneratorTest {
     }
 
     @Test
+    void generationLeavesNothingInModelManager() {
+        // Arrays left in the model's manager live until the model closes: a leak per token.
+        java.util.function.IntSupplier managedArrays =
+                () -> ((ai.djl.ndarray.BaseNDManager) model.manager()).getManagedArrays().size();
+        Generator generator = new Generator(model, Set.of(), LETTERS);
+        generator.generate(PROMPTS, GenerationOptions.greedy(2));
+        int before = managedArrays.getAsInt();
+        generator.generate(PROMPTS, GenerationOptions.greedy(12));
+        generator.generate(PROMPTS, new GenerationOptions(12, 1.0, 0.9, 3, List.of("zz"), 2));
+        model.weight(WeightNames.EMBED_TOKENS);
+        assertEquals(before, managedArrays.getAsInt());
+    }
+
+    @Test
     void samplingFollowsTheDistribution() {
         // logits ln(p) for p = (0.5, 0.3, 0.15, 0.05); top-p 0.8 keeps the first two, renormalised.
         float[] logits = {(float) Math.log(0.5), (float) Math.log(0.3), (float) Math.log(0.15), (float) Math.log(0.05)};
