@@ -6,6 +6,7 @@ import io.github.safetyspaces.core.checkpoint.SafetensorsWriter;
 import io.github.safetyspaces.core.checkpoint.ShardedCheckpoint;
 import io.github.safetyspaces.core.checkpoint.TensorSource;
 import io.github.safetyspaces.core.engine.ComputeDevice;
+import io.github.safetyspaces.core.io.AtomicFiles;
 import io.github.safetyspaces.core.llama2c.Llama2cCheckpoint;
 import io.github.safetyspaces.core.model.Completion;
 import io.github.safetyspaces.core.model.DecoderModel;
@@ -20,7 +21,6 @@ import io.github.safetyspaces.core.tokenizer.TokenizerJsonWriter;
 import io.github.safetyspaces.core.tokenizer.TextTokenizers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -60,8 +60,8 @@ public final class LanguageModel implements AutoCloseable {
      *
      * @param model a Hugging Face directory ({@code config.json}, {@code model.safetensors} or a
      *     sharded index, {@code tokenizer.json}) or a llama2.c {@code .bin} checkpoint
-     * @param tokenizer the tokenizer file; required for a llama2.c checkpoint (its {@code tokenizer.bin}),
-     *     optional for a directory, which then uses its own {@code tokenizer.json}
+     * @param tokenizer the tokenizer file, or null: a directory then uses its own {@code tokenizer.json},
+     *     and a llama2.c checkpoint the {@code tokenizer.bin} or {@code tok<vocab>.bin} beside it
      * @param device where the weights go
      * @return the loaded model; close it to free its weights and tokenizer
      * @throws IllegalArgumentException if a path is missing or of the wrong kind, or the weights do not
@@ -69,27 +69,22 @@ public final class LanguageModel implements AutoCloseable {
      */
     public static LanguageModel open(Path model, Path tokenizer, ComputeDevice device) {
         long started = System.nanoTime();
-        ModelConfig config;
-        TensorSource weights;
-        if (Files.isDirectory(model)) {
-            config = ModelConfigJson.read(model);
-            weights = ShardedCheckpoint.open(model);
-        } else if (Files.isRegularFile(model) && model.getFileName().toString().endsWith(".bin")) {
-            if (tokenizer == null) {
-                throw new IllegalArgumentException("The llama2.c checkpoint " + model
-                        + " needs its tokenizer file: set the tokenizer (-Dsafety.tokenizer=PATH, for example tok512.bin).");
-            }
-            Llama2cCheckpoint checkpoint = Llama2cCheckpoint.read(model);
-            config = checkpoint.config();
-            weights = checkpoint.tensors();
-        } else {
+        if (!Files.exists(model)) {
+            throw new IllegalArgumentException("Model not found: " + model.toAbsolutePath()
+                    + "; set the model (-Dsafety.model=PATH) to a checkpoint directory or a llama2.c .bin file.");
+        }
+        boolean llama2c = Files.isRegularFile(model) && model.getFileName().toString().endsWith(".bin");
+        if (!llama2c && !Files.isDirectory(model)) {
             throw new IllegalArgumentException("Model path " + model + " is neither a checkpoint directory"
                     + " (config.json with safetensors files) nor a llama2.c .bin file.");
         }
 
+        // Configuration first: the tokenizer needs the vocabulary size, and a bad config fails fast.
+        Llama2cCheckpoint checkpoint = llama2c ? Llama2cCheckpoint.read(model) : null;
+        ModelConfig config = llama2c ? checkpoint.config() : ModelConfigJson.read(model);
         TextTokenizer textTokenizer = TextTokenizers.open(model, tokenizer, config.vocabSize());
-        try (TensorSource source = weights) {
-            DecoderModel decoder = DecoderModel.load(config, source, device.toDjl(), DataType.FLOAT32);
+        try (TensorSource weights = llama2c ? checkpoint.tensors() : ShardedCheckpoint.open(model)) {
+            DecoderModel decoder = DecoderModel.load(config, weights, device.toDjl(), DataType.FLOAT32);
             LOG.info("Loaded {} ({}, {} parameters) in {} ms", model, config.architecture().className(),
                     config.parameterCount(), (System.nanoTime() - started) / 1_000_000);
             return new LanguageModel(decoder, textTokenizer);
@@ -121,8 +116,8 @@ public final class LanguageModel implements AutoCloseable {
      * @return token ids
      */
     public int[] encodePrompt(String prompt) {
-        boolean addBos = config().bosTokenId() != null || tokenizer.bosId().isPresent();
-        int[] ids = tokenizer.encode(prompt, addBos);
+        int[] ids = tokenizer.encode(prompt, true); // BOS only when the tokenizer has one
+
         if (ids.length == 0) {
             throw new IllegalArgumentException("The prompt is empty and the model has no BOS token to start from.");
         }
@@ -143,7 +138,8 @@ public final class LanguageModel implements AutoCloseable {
         }
         Set<Integer> eos = new HashSet<>(config().eosTokenIds());
         tokenizer.eosId().ifPresent(eos::add);
-        return new Generator(decoder, eos, this::decodeContinuation).generate(encoded, options);
+        int tokenCount = Math.min(tokenizer.vocabSize(), config().vocabSize());
+        return new Generator(decoder, eos, this::decodeContinuation, tokenCount).generate(encoded, options);
     }
 
     /**
@@ -176,27 +172,44 @@ public final class LanguageModel implements AutoCloseable {
      * @param dtype {@link SafetensorsDType#F32} or {@link SafetensorsDType#BF16}
      */
     public void save(Path directory, SafetensorsDType dtype) {
-        String torchDtype = dtype == SafetensorsDType.BF16 ? "bfloat16" : "float32";
-        try {
-            Files.writeString(directory.resolve(ModelConfigJson.FILE_NAME),
-                    ModelConfigJson.toJson(config().withTorchDtype(torchDtype)), StandardCharsets.UTF_8);
-            SafetensorsWriter.write(directory.resolve(WEIGHTS_FILE), decoder.asTensorSource(), dtype,
-                    Map.of("format", "pt"));
-            if (tokenizer instanceof Llama2cTokenizer llama2c) {
-                TokenizerJsonWriter.writeDirectory(llama2c, directory);
-            } else if (tokenizer instanceof HuggingFaceTextTokenizer huggingFace) {
-                Path source = huggingFace.tokenizerJson().getParent();
+        writeWeights(directory, config(), decoder.asTensorSource(), dtype);
+        if (tokenizer instanceof Llama2cTokenizer llama2c) {
+            TokenizerJsonWriter.writeDirectory(llama2c, directory);
+        } else if (tokenizer instanceof HuggingFaceTextTokenizer huggingFace) {
+            Path source = huggingFace.tokenizerJson().getParent();
+            try {
                 for (String name : TOKENIZER_FILES) {
                     if (Files.isRegularFile(source.resolve(name))) {
                         Files.copy(source.resolve(name), directory.resolve(name));
                     }
                 }
-            } else {
-                throw new IllegalStateException("Cannot save a tokenizer of type " + tokenizer.getClass().getName());
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot copy the tokenizer files of " + source + " into " + directory
+                        + ": " + e.getMessage(), e);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write the checkpoint into " + directory + ": " + e.getMessage(), e);
+        } else {
+            throw new IllegalStateException("Cannot save a tokenizer of type " + tokenizer.getClass().getName());
         }
+    }
+
+    /**
+     * Writes {@code config.json} and {@code model.safetensors} of a checkpoint, with the
+     * {@code torch_dtype} that matches the stored weights and the {@code format: pt} metadata that
+     * transformers requires.
+     *
+     * @param directory an existing directory
+     * @param config the model configuration
+     * @param weights the tensors, streamed one at a time
+     * @param dtype {@link SafetensorsDType#F32} or {@link SafetensorsDType#BF16}
+     */
+    public static void writeWeights(Path directory, ModelConfig config, TensorSource weights, SafetensorsDType dtype) {
+        if (dtype != SafetensorsDType.F32 && dtype != SafetensorsDType.BF16) {
+            throw new IllegalArgumentException("Unsupported weight type " + dtype + ": use F32 or BF16.");
+        }
+        String torchDtype = dtype == SafetensorsDType.BF16 ? "bfloat16" : "float32";
+        AtomicFiles.writeString(directory.resolve(ModelConfigJson.FILE_NAME),
+                ModelConfigJson.toJson(config.withTorchDtype(torchDtype)));
+        SafetensorsWriter.write(directory.resolve(WEIGHTS_FILE), weights, dtype, Map.of("format", "pt"));
     }
 
     /** Frees the weights and the tokenizer. */

@@ -106,18 +106,63 @@ class Stories260KTest {
 
     @Test
     void failedConversionLeavesNoDirectory() throws IOException {
+        // A vocabulary with two equal tokens reads fine but cannot become a tokenizer.json, so the
+        // conversion fails inside the output directory, after config.json and the weights are written.
+        Path badTokenizer = temporary.resolve("duplicate-token.bin");
+        Files.write(badTokenizer, withDuplicateToken(Files.readAllBytes(tokenizer), 300, 301));
         Path output = temporary.resolve("never");
-        assertThrows(RuntimeException.class, () -> Llama2cConverter.convert(checkpoint,
-                temporary.resolve("missing-tokenizer.bin"), output, SafetensorsDType.F32));
+        assertThrows(IllegalArgumentException.class,
+                () -> Llama2cConverter.convert(checkpoint, badTokenizer, output, SafetensorsDType.F32));
         assertFalse(Files.exists(output));
         try (Stream<Path> left = Files.list(temporary)) {
-            assertEquals(List.of(), left.toList(), "no partial directory is left behind");
+            assertEquals(List.of("duplicate-token.bin"), left.map(p -> p.getFileName().toString()).toList(),
+                    "no partial directory is left behind");
         }
 
         Files.createDirectories(output.resolve("occupied"));
         IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
                 () -> Llama2cConverter.convert(checkpoint, tokenizer, output, SafetensorsDType.F32));
         assertTrue(error.getMessage().contains(output.toString()), error.getMessage());
+    }
+
+    /** Rewrites a llama2.c tokenizer file with token {@code target} replaced by a copy of token {@code source}. */
+    private static byte[] withDuplicateToken(byte[] file, int target, int source) {
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(file).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int maxLength = in.getInt();
+        List<float[]> scores = new java.util.ArrayList<>();
+        List<byte[]> tokens = new java.util.ArrayList<>();
+        while (in.hasRemaining()) {
+            scores.add(new float[] {in.getFloat()});
+            byte[] bytes = new byte[in.getInt()];
+            in.get(bytes);
+            tokens.add(bytes);
+        }
+        tokens.set(target, tokens.get(source));
+        java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(file.length + 64).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        out.putInt(maxLength);
+        for (int i = 0; i < tokens.size(); i++) {
+            out.putFloat(scores.get(i)[0]).putInt(tokens.get(i).length).put(tokens.get(i));
+        }
+        return java.util.Arrays.copyOf(out.array(), out.position());
+    }
+
+    @Test
+    void savedModelReloadsWithSameLogits() {
+        Path saved = temporary.resolve("saved");
+        try (LanguageModel original = LanguageModel.open(checkpoint, tokenizer, ComputeDevice.CPU)) {
+            io.github.safetyspaces.core.checkpoint.AtomicDirectory.write(saved,
+                    dir -> original.save(dir, SafetensorsDType.F32));
+            try (LanguageModel reloaded = LanguageModel.open(saved, null, ComputeDevice.CPU);
+                    ai.djl.ndarray.NDManager scope = original.decoder().manager().newSubManager()) {
+                int[] prompt = original.encodePrompt("Lily and Tom went to the park.");
+                assertArrayEquals(prompt, reloaded.encodePrompt("Lily and Tom went to the park."));
+                long[] ids = java.util.Arrays.stream(prompt).asLongStream().toArray();
+                ai.djl.ndarray.types.Shape shape = new ai.djl.ndarray.types.Shape(1, ids.length);
+                float[] expected = original.decoder().forward(scope.create(ids, shape), null, null, null).toFloatArray();
+                float[] actual = reloaded.decoder().forward(scope.create(ids, shape), null, null, null).toFloatArray();
+                assertArrayEquals(expected, actual, "float32 weights round-trip exactly, so logits are equal");
+            }
+        }
     }
 
     @Test

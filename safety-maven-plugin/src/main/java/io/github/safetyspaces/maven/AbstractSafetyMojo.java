@@ -1,6 +1,9 @@
 package io.github.safetyspaces.maven;
 
 import io.github.safetyspaces.core.engine.Engines;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
@@ -33,6 +36,12 @@ public abstract class AbstractSafetyMojo extends AbstractMojo {
         } catch (IllegalArgumentException e) {
             // Invalid user input (a path, a parameter, a checkpoint that does not match its config).
             throw new MojoFailureException(goalName() + " failed: " + e.getMessage(), e);
+        } catch (UncheckedIOException e) {
+            if (e.getCause() instanceof NoSuchFileException || e.getCause() instanceof AccessDeniedException) {
+                // A path the user gave that does not exist or cannot be read.
+                throw new MojoFailureException(goalName() + " failed: " + e.getMessage(), e);
+            }
+            throw new MojoExecutionException(goalName() + " failed: " + e.getMessage(), e);
         } catch (RuntimeException e) {
             throw new MojoExecutionException(goalName() + " failed: " + e.getMessage(), e);
         }

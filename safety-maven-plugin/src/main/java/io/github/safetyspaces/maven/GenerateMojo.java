@@ -27,8 +27,8 @@ public class GenerateMojo extends AbstractSafetyMojo {
     private File model;
 
     /**
-     * The tokenizer file. Required for a llama2.c checkpoint (its tokenizer {@code .bin}); a Hugging
-     * Face directory uses its own {@code tokenizer.json} when this is not set.
+     * The tokenizer file. When not set, a Hugging Face directory uses its own {@code tokenizer.json}
+     * and a llama2.c checkpoint the {@code tokenizer.bin} or {@code tok<vocab>.bin} beside it.
      *
      * @since 0.1.0
      */

@@ -1,5 +1,6 @@
 package io.github.safetyspaces.core.checkpoint;
 
+import io.github.safetyspaces.core.io.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -11,6 +12,8 @@ import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes a directory so that it appears only when complete: its files go to a temporary sibling
@@ -18,6 +21,8 @@ import java.util.stream.Stream;
  * so a reader never sees a half-written checkpoint under the target name.
  */
 public final class AtomicDirectory {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AtomicDirectory.class);
 
     private AtomicDirectory() {
     }
@@ -36,7 +41,7 @@ public final class AtomicDirectory {
             throw new IllegalArgumentException("Output directory " + absolute
                     + " already exists and is not empty; delete it or choose another path.");
         }
-        Path temporary = createTemporary(absolute.getParent(), absolute.getFileName() + ".partial-");
+        Path temporary = createTemporary(absolute);
         boolean moved = false;
         try {
             writer.accept(temporary);
@@ -68,18 +73,22 @@ public final class AtomicDirectory {
             throw new IllegalArgumentException("Output " + absolute + " exists and is not a directory; delete it"
                     + " or choose another path.");
         }
-        Path parent = absolute.getParent();
-        Path temporary = createTemporary(parent, absolute.getFileName() + ".partial-");
+        Path temporary = createTemporary(absolute);
         boolean moved = false;
         try {
             writer.accept(temporary);
-            Path old = parent.resolve(temporary.getFileName().toString().replace(".partial-", ".old-"));
+            Path old = AtomicFiles.temporarySibling(absolute, "old");
             try {
                 Files.move(absolute, old, StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot move the old " + absolute + " aside: " + e.getMessage(), e);
             }
-            moveIntoPlace(temporary, absolute);
+            try {
+                moveIntoPlace(temporary, absolute);
+            } catch (RuntimeException e) {
+                restore(old, absolute, e);
+                throw e;
+            }
             moved = true;
             deleteRecursively(old);
         } finally {
@@ -89,12 +98,25 @@ public final class AtomicDirectory {
         }
     }
 
-    private static Path createTemporary(Path parent, String prefix) {
+    /** Puts the old directory back under its name after the new one failed to move there. */
+    private static void restore(Path old, Path target, RuntimeException failure) {
         try {
-            Files.createDirectories(parent);
-            return Files.createTempDirectory(parent, "." + prefix);
+            Files.move(old, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot create a directory in " + parent + ": " + e.getMessage(), e);
+            failure.addSuppressed(e);
+            LOG.error("Could not restore {} from {}; the previous output is still there under that name.", target,
+                    old, e);
+        }
+    }
+
+    private static Path createTemporary(Path target) {
+        Path temporary = AtomicFiles.temporarySibling(target, "partial");
+        try {
+            Files.createDirectories(target.getParent());
+            return Files.createDirectory(temporary);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create a directory in " + target.getParent() + ": "
+                    + e.getMessage(), e);
         }
     }
 
@@ -126,10 +148,18 @@ public final class AtomicDirectory {
     }
 
     private static void deleteRecursively(Path directory) {
+        if (!Files.exists(directory)) {
+            return;
+        }
         try (Stream<Path> paths = Files.walk(directory)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException e) {
-            // Best effort: the directory's dot-name marks it as partial, and the original error matters more.
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
+                if (!path.toFile().delete()) {
+                    LOG.warn("Could not delete {}; delete it by hand.", path);
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            // Best effort: the hidden name marks it as left over, and the caller's error matters more.
+            LOG.warn("Could not delete {}: {}; delete it by hand.", directory, e.getMessage());
         }
     }
 }

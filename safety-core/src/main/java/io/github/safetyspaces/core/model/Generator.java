@@ -35,6 +35,7 @@ public final class Generator {
     private final DecoderModel model;
     private final Set<Integer> eosIds;
     private final BiFunction<int[], int[], String> decoder;
+    private final int tokenCount;
 
     /**
      * Creates a generator.
@@ -45,9 +46,27 @@ public final class Generator {
      *     completion alone; required for stop strings and for {@link Completion#text()}, may be null otherwise
      */
     public Generator(DecoderModel model, Set<Integer> eosIds, BiFunction<int[], int[], String> decoder) {
+        this(model, eosIds, decoder, model.config().vocabSize());
+    }
+
+    /**
+     * Creates a generator that never produces ids at or past {@code tokenCount}.
+     *
+     * @param model the decoder
+     * @param eosIds ids that end a completion
+     * @param decoder as for {@link #Generator(DecoderModel, Set, BiFunction)}
+     * @param tokenCount the tokenizer's vocabulary size, at most the model's
+     */
+    public Generator(DecoderModel model, Set<Integer> eosIds, BiFunction<int[], int[], String> decoder,
+            int tokenCount) {
+        if (tokenCount < 1 || tokenCount > model.config().vocabSize()) {
+            throw new IllegalArgumentException("tokenCount " + tokenCount + " must be in [1, "
+                    + model.config().vocabSize() + "], the model's vocabulary size.");
+        }
         this.model = model;
         this.eosIds = Set.copyOf(eosIds);
         this.decoder = decoder;
+        this.tokenCount = tokenCount;
     }
 
     /**
@@ -145,7 +164,9 @@ public final class Generator {
                         }
                     }
                     NDArray logits = model.forward(inputIds, maskArray, positions, cache);
-                    NDArray last = logits.get(":, -1, :"); // (B, V)
+                    // Ids past the tokenizer's vocabulary are padding rows of the embedding (Qwen2.5
+                    // has 151,936 rows for about 151,665 tokens): never generate them.
+                    NDArray last = logits.get(":, -1, :" + tokenCount); // (B, tokenCount)
                     next = options.isGreedy() ? last.argMax(1).toLongArray()
                             : sample(last, randoms, options);
                 }

@@ -2,7 +2,6 @@ package io.github.safetyspaces.core.model;
 
 import java.util.List;
 import java.util.Objects;
-import java.util.OptionalInt;
 
 /**
  * The shape and hyper-parameters of a Llama-family decoder, as read from a Hugging Face
@@ -107,11 +106,6 @@ public record ModelConfig(
     /** Returns how many query heads share one key/value head. */
     public int groupSize() {
         return numHeads / numKvHeads;
-    }
-
-    /** Returns the beginning-of-sequence id, if the model has one. */
-    public OptionalInt bos() {
-        return bosTokenId == null ? OptionalInt.empty() : OptionalInt.of(bosTokenId);
     }
 
     /**

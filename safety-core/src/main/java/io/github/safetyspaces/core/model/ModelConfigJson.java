@@ -41,6 +41,10 @@ public final class ModelConfigJson {
      */
     public static ModelConfig read(Path path) {
         Path file = Files.isDirectory(path) ? path.resolve(FILE_NAME) : path;
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("Model configuration not found: " + file.toAbsolutePath()
+                    + "; a checkpoint directory needs the config.json that transformers writes with the weights.");
+        }
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);

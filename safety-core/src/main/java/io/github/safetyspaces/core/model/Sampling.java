@@ -1,7 +1,6 @@
 package io.github.safetyspaces.core.model;
 
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.SplittableRandom;
 
 /**
@@ -36,28 +35,44 @@ final class Sampling {
             sum += probabilities[i];
         }
 
-        // Most probable tokens first; keep the smallest prefix whose mass reaches topP.
-        Integer[] order = new Integer[vocab];
-        for (int i = 0; i < vocab; i++) {
-            order[i] = i;
-        }
-        Arrays.sort(order, Comparator.comparingDouble((Integer i) -> probabilities[i]).reversed());
-        int kept = 0;
-        double keptMass = 0;
-        while (kept < vocab && (kept == 0 || keptMass < topP * sum)) {
-            keptMass += probabilities[order[kept]];
-            kept++;
+        // Nucleus: the most probable tokens whose mass reaches topP. Sorting packs each probability's
+        // float bits above the token id in a long, because positive floats order like their bits and a
+        // primitive sort avoids boxing a vocabulary of 150,000 entries per token.
+        int[] order;
+        int kept;
+        double keptMass;
+        if (topP >= 1) {
+            order = null;
+            kept = vocab;
+            keptMass = sum;
+        } else {
+            long[] packed = new long[vocab];
+            for (int i = 0; i < vocab; i++) {
+                packed[i] = ((long) Float.floatToIntBits((float) probabilities[i]) << 32) | i;
+            }
+            Arrays.sort(packed);
+            order = new int[vocab];
+            for (int i = 0; i < vocab; i++) {
+                order[i] = (int) packed[vocab - 1 - i]; // descending probability
+            }
+            kept = 0;
+            keptMass = 0;
+            while (kept < vocab && (kept == 0 || keptMass < topP * sum)) {
+                keptMass += probabilities[order[kept]];
+                kept++;
+            }
         }
 
         // Inverse-CDF draw within the kept tokens.
         double target = random.nextDouble() * keptMass;
         double cumulative = 0;
         for (int i = 0; i < kept; i++) {
-            cumulative += probabilities[order[i]];
+            int token = order == null ? i : order[i];
+            cumulative += probabilities[token];
             if (target < cumulative) {
-                return order[i];
+                return token;
             }
         }
-        return order[kept - 1];
+        return order == null ? kept - 1 : order[kept - 1];
     }
 }

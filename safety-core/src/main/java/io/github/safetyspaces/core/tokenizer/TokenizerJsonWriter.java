@@ -5,15 +5,12 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
+import io.github.safetyspaces.core.io.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -117,9 +114,9 @@ public final class TokenizerJsonWriter {
         String tokenizerJson = tokenizerJson(tokenizer);
         createDirectories(directory);
         Path tokenizerFile = directory.resolve(TOKENIZER_JSON);
-        writeAtomically(tokenizerFile, tokenizerJson);
-        writeAtomically(directory.resolve(TOKENIZER_CONFIG_JSON), GSON.toJson(tokenizerConfig()));
-        writeAtomically(directory.resolve(SPECIAL_TOKENS_MAP_JSON), GSON.toJson(specialTokensMap()));
+        AtomicFiles.writeString(tokenizerFile, tokenizerJson);
+        AtomicFiles.writeString(directory.resolve(TOKENIZER_CONFIG_JSON), GSON.toJson(tokenizerConfig()));
+        AtomicFiles.writeString(directory.resolve(SPECIAL_TOKENS_MAP_JSON), GSON.toJson(specialTokensMap()));
         LOG.info("Wrote the Hugging Face tokenizer for {} ({} tokens) to {}", tokenizer.source(),
                 tokenizer.vocabSize(), directory);
         return tokenizerFile;
@@ -140,7 +137,7 @@ public final class TokenizerJsonWriter {
         String json = tokenizerJson(tokenizer);
         Path parent = file.toAbsolutePath().getParent();
         createDirectories(parent);
-        writeAtomically(file, json);
+        AtomicFiles.writeString(file, json);
     }
 
     /**
@@ -448,42 +445,6 @@ public final class TokenizerJsonWriter {
             Files.createDirectories(directory);
         } catch (IOException e) {
             throw new UncheckedIOException("Failed to create the directory " + directory.toAbsolutePath(), e);
-        }
-    }
-
-    /**
-     * Writes a file by writing a temporary file beside it, forcing it to disk and renaming it over the
-     * target, so readers see the old or the new content and never a partial file.
-     */
-    static void writeAtomically(Path target, String content) {
-        Path absolute = target.toAbsolutePath();
-        Path temporary = null;
-        try {
-            temporary = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName(), ".tmp");
-            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer bytes = ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8));
-                while (bytes.hasRemaining()) {
-                    channel.write(bytes);
-                }
-                channel.force(true);
-            }
-            Files.move(temporary, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            deleteQuietly(temporary, e);
-            throw new UncheckedIOException("Failed to write " + absolute + " atomically (temporary file, then"
-                    + " rename): " + e.getMessage(), e);
-        }
-    }
-
-    private static void deleteQuietly(Path temporary, IOException cause) {
-        if (temporary == null) {
-            return;
-        }
-        try {
-            Files.deleteIfExists(temporary);
-        } catch (IOException e) {
-            cause.addSuppressed(e);
         }
     }
 }

@@ -141,6 +141,22 @@ class GeneratorTest {
     }
 
     @Test
+    void idsPastTokenizerAreNeverGenerated() {
+        int tokenCount = 12;
+        for (GenerationOptions options : List.of(GenerationOptions.greedy(10),
+                new GenerationOptions(10, 2.0, 1.0, 9, List.of(), 5))) {
+            List<Completion> completions = new Generator(model, Set.of(), null, tokenCount).generate(PROMPTS, options);
+            for (Completion completion : completions) {
+                assertTrue(Arrays.stream(completion.tokenIds()).allMatch(id -> id < tokenCount),
+                        Arrays.toString(completion.tokenIds()));
+            }
+        }
+        List<Completion> unrestricted = new Generator(model, Set.of(), null).generate(PROMPTS, GenerationOptions.greedy(10));
+        assertTrue(unrestricted.stream().flatMapToInt(c -> Arrays.stream(c.tokenIds())).anyMatch(id -> id >= tokenCount),
+                "the restriction must change something for this test to mean anything");
+    }
+
+    @Test
     void generationLeavesNothingInModelManager() {
         // Arrays left in the model's manager live until the model closes: a leak per token.
         java.util.function.IntSupplier managedArrays =

@@ -123,6 +123,15 @@ class ModelConfigJsonTest {
     }
 
     @Test
+    void layerIndexParsedFromTensorName() {
+        assertEquals(java.util.OptionalInt.of(0), WeightNames.layerIndex("model.layers.0.mlp.up_proj.weight"));
+        assertEquals(java.util.OptionalInt.of(27), WeightNames.layerIndex(WeightNames.qProj(27)));
+        assertEquals(java.util.OptionalInt.empty(), WeightNames.layerIndex(WeightNames.EMBED_TOKENS));
+        assertEquals(java.util.OptionalInt.empty(), WeightNames.layerIndex("lm_head.weight"));
+        assertEquals(java.util.OptionalInt.empty(), WeightNames.layerIndex("layers.3.weight"), "no model. prefix");
+    }
+
+    @Test
     void llama3ScalingKeepsDividesAndBlendsByBand() {
         RopeScaling scaling = new RopeScaling(32, 1, 4, 8192);
         // Wavelength 2*pi is far below 8192 / 4: unchanged.
