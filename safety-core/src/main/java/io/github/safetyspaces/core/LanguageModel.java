@@ -4,6 +4,7 @@ import ai.djl.ndarray.types.DataType;
 import io.github.safetyspaces.core.checkpoint.SafetensorsDType;
 import io.github.safetyspaces.core.checkpoint.SafetensorsWriter;
 import io.github.safetyspaces.core.checkpoint.ShardedCheckpoint;
+import io.github.safetyspaces.core.data.PromptTemplate;
 import io.github.safetyspaces.core.checkpoint.TensorSource;
 import io.github.safetyspaces.core.engine.ComputeDevice;
 import io.github.safetyspaces.core.io.AtomicFiles;
@@ -21,6 +22,7 @@ import io.github.safetyspaces.core.tokenizer.TokenizerJsonWriter;
 import io.github.safetyspaces.core.tokenizer.TextTokenizers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,6 +30,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,10 +52,12 @@ public final class LanguageModel implements AutoCloseable {
 
     private final DecoderModel decoder;
     private final TextTokenizer tokenizer;
+    private final PromptTemplate recordedTemplate;
 
-    private LanguageModel(DecoderModel decoder, TextTokenizer tokenizer) {
+    private LanguageModel(DecoderModel decoder, TextTokenizer tokenizer, PromptTemplate recordedTemplate) {
         this.decoder = decoder;
         this.tokenizer = tokenizer;
+        this.recordedTemplate = recordedTemplate;
     }
 
     /**
@@ -87,11 +92,33 @@ public final class LanguageModel implements AutoCloseable {
             DecoderModel decoder = DecoderModel.load(config, weights, device.toDjl(), DataType.FLOAT32);
             LOG.info("Loaded {} ({}, {} parameters) in {} ms", model, config.architecture().className(),
                     config.parameterCount(), (System.nanoTime() - started) / 1_000_000);
-            return new LanguageModel(decoder, textTokenizer);
+            return new LanguageModel(decoder, textTokenizer, llama2c ? null : readTemplate(model));
         } catch (RuntimeException e) {
             textTokenizer.close();
             throw e;
         }
+    }
+
+    private static PromptTemplate readTemplate(Path directory) {
+        Path file = directory.resolve(PromptTemplate.FILE_NAME);
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        try {
+            return PromptTemplate.fromJson(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the prompt template " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Returns the prompt template the model was fine-tuned with, recorded in its checkpoint as
+     * {@code prompt_template.json}.
+     *
+     * @return the template, or empty when the checkpoint records none
+     */
+    public Optional<PromptTemplate> recordedTemplate() {
+        return Optional.ofNullable(recordedTemplate);
     }
 
     /** Returns the decoder. */
@@ -162,8 +189,9 @@ public final class LanguageModel implements AutoCloseable {
 
     /**
      * Writes the model as a Hugging Face checkpoint into an existing, empty directory:
-     * {@code config.json}, {@code model.safetensors} and the tokenizer files. A llama2.c tokenizer
-     * is converted to {@code tokenizer.json}; a Hugging Face tokenizer's files are copied.
+     * {@code config.json}, {@code model.safetensors}, the tokenizer files and the recorded prompt
+     * template, if any. A llama2.c tokenizer is converted to {@code tokenizer.json}; a Hugging Face
+     * tokenizer's files are copied.
      *
      * <p>Callers that need the directory to appear only when complete write into the temporary
      * directory of {@link io.github.safetyspaces.core.checkpoint.AtomicDirectory}.
@@ -173,6 +201,9 @@ public final class LanguageModel implements AutoCloseable {
      */
     public void save(Path directory, SafetensorsDType dtype) {
         writeWeights(directory, config(), decoder.asTensorSource(), dtype);
+        if (recordedTemplate != null) {
+            AtomicFiles.writeString(directory.resolve(PromptTemplate.FILE_NAME), recordedTemplate.toJson());
+        }
         if (tokenizer instanceof Llama2cTokenizer llama2c) {
             TokenizerJsonWriter.writeDirectory(llama2c, directory);
         } else if (tokenizer instanceof HuggingFaceTextTokenizer huggingFace) {

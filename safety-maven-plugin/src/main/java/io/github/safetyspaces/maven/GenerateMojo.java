@@ -1,6 +1,7 @@
 package io.github.safetyspaces.maven;
 
 import io.github.safetyspaces.core.LanguageModel;
+import io.github.safetyspaces.core.data.PromptTemplate;
 import io.github.safetyspaces.core.engine.ComputeDevice;
 import io.github.safetyspaces.core.model.Completion;
 import io.github.safetyspaces.core.model.GenerationOptions;
@@ -42,6 +43,17 @@ public class GenerateMojo extends AbstractSafetyMojo {
      */
     @Parameter(property = "safety.prompt", defaultValue = "")
     private String prompt;
+
+    /**
+     * Prompt template wrapped around the prompt: {@code none}, {@code default} (the Alpaca-style
+     * template), or a template text with an {@code {instruction}} placeholder. When not set, the
+     * template recorded in a fine-tuned checkpoint is used, and none for other models. An empty
+     * prompt is never wrapped.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "safety.template")
+    private String template;
 
     /**
      * Maximum number of generated tokens.
@@ -90,8 +102,14 @@ public class GenerateMojo extends AbstractSafetyMojo {
         GenerationOptions options = new GenerationOptions(maxNewTokens, temperature, topP, seed, List.of(), 1);
         try (LanguageModel languageModel = LanguageModel.open(model.toPath(),
                 tokenizer == null ? null : tokenizer.toPath(), ComputeDevice.parse(device))) {
+            PromptTemplate wrapper = template != null ? PromptTemplate.parse(template)
+                    : languageModel.recordedTemplate().orElse(PromptTemplate.NONE);
+            if (template == null && languageModel.recordedTemplate().isPresent()) {
+                getLog().info("Using the prompt template recorded in the checkpoint (-Dsafety.template=none turns it off).");
+            }
+            String modelInput = promptText.isEmpty() ? "" : wrapper.render(promptText, "");
             long started = System.nanoTime();
-            Completion completion = languageModel.complete(List.of(promptText), options).get(0);
+            Completion completion = languageModel.complete(List.of(modelInput), options).get(0);
             double seconds = (System.nanoTime() - started) / 1e9;
             getLog().info(String.format("Generated %d tokens in %.2f s (%s, %s).", completion.tokenIds().length,
                     seconds, options.isGreedy() ? "greedy" : "temperature " + temperature + ", top-p " + topP,

@@ -133,7 +133,7 @@ public final class SftTrainer {
                         listener.accept(log);
                     }
                     if (step % config.logEvery() == 0 || step == totalSteps) {
-                        LOG.info(String.format("step %d/%d | epoch %.2f | loss %.4f | lr %.3e | grad norm %.3f"
+                        LOG.info(String.format("step %d/%d | epoch %.2f | loss %.5g | lr %.3e | grad norm %.3f"
                                 + " | %.0f tokens/s | %s left", step, totalSteps, epochProgress, loss, learningRate,
                                 gradientNorm, tokensSeen / elapsed, duration(elapsed / step * (totalSteps - step))));
                     }

@@ -1,0 +1,206 @@
+package io.github.safetyspaces.core.training;
+
+import ai.djl.engine.Engine;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import io.github.safetyspaces.core.LanguageModel;
+import io.github.safetyspaces.core.checkpoint.AtomicDirectory;
+import io.github.safetyspaces.core.data.DataSource;
+import io.github.safetyspaces.core.data.InstructionExample;
+import io.github.safetyspaces.core.data.MixtureComponent;
+import io.github.safetyspaces.core.data.PromptTemplate;
+import io.github.safetyspaces.core.data.SftBatches;
+import io.github.safetyspaces.core.data.SftDataset;
+import io.github.safetyspaces.core.data.SftEncoder;
+import io.github.safetyspaces.core.engine.Engines;
+import io.github.safetyspaces.core.io.AtomicFiles;
+import io.github.safetyspaces.core.io.Sha256;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One fine-tuning run from files to a checkpoint directory: read and tokenize the data, train,
+ * and write the checkpoint with {@code prompt_template.json}, {@code train-log.csv} and
+ * {@code training.json}.
+ *
+ * <p>The directory appears only when complete. {@code training.json} holds a fingerprint of every
+ * input (SHA-256 of the starting checkpoint and data files, and every setting that changes the
+ * result); a later run with the same fingerprint skips the work unless forced.
+ */
+public final class FinetuneJob {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FinetuneJob.class);
+
+    /** Record of a run inside its checkpoint directory. */
+    public static final String TRAINING_JSON = "training.json";
+
+    private FinetuneJob() {
+    }
+
+    /**
+     * What a run did.
+     *
+     * @param output the checkpoint directory
+     * @param skipped true when a completed run with the same inputs was found and kept
+     * @param fingerprint SHA-256 of the run's inputs
+     * @param logs the steps trained; empty when skipped
+     */
+    public record Result(Path output, boolean skipped, String fingerprint, List<StepLog> logs) {
+    }
+
+    /**
+     * Runs the job.
+     *
+     * @param request inputs and settings
+     * @return what happened
+     */
+    public static Result run(FinetuneRequest request) {
+        long started = System.nanoTime();
+
+        // Fingerprint of the inputs; a completed run with the same one is kept.
+        JsonObject inputs = describeInputs(request);
+        String fingerprint = Sha256.ofText(inputs.toString());
+        Path output = request.output().toAbsolutePath();
+        if (!request.force() && isCompleteRun(output, fingerprint)) {
+            LOG.info("Skipping fine-tuning: {} holds a completed run with the same inputs (fingerprint {});"
+                    + " set -Dsafety.force=true to run it again.", output, fingerprint.substring(0, 12));
+            return new Result(output, true, fingerprint, List.of());
+        }
+
+        // Data, read and checked before the model is loaded, so bad rows fail fast.
+        List<InstructionExample> rows = request.data().read();
+        LOG.info("Read {} training rows from {}", rows.size(), request.data());
+
+        try (LanguageModel model = LanguageModel.open(request.model(), request.tokenizer(), request.device())) {
+            SftEncoder encoder = SftEncoder.builder().setTokenizer(model.tokenizer()).setMaxLength(request.maxLength())
+                    .optTemplate(request.template()).build();
+            SftDataset dataset = encoder.encode(rows);
+            if (dataset.examples().isEmpty()) {
+                throw new IllegalArgumentException("No training example is left after tokenization: all "
+                        + rows.size() + " rows lost their response to truncation at maxLength " + request.maxLength()
+                        + "; raise maxLength.");
+            }
+
+            // Training.
+            TrainingConfig training = request.training();
+            SftBatches batches = new SftBatches(dataset.examples(), training.batchSize(), encoder.eosId(),
+                    training.seed());
+            List<StepLog> logs = new SftTrainer(model.decoder(), training).train(batches::epoch, null);
+
+            // Outputs, all in one directory that appears when complete.
+            JsonObject record = trainingRecord(request, inputs, fingerprint, dataset, logs, started);
+            AtomicDirectory.replace(output, directory -> {
+                model.save(directory, request.dtype());
+                AtomicFiles.writeString(directory.resolve(PromptTemplate.FILE_NAME), request.template().toJson());
+                TrainingLogCsv.write(directory.resolve(TrainingLogCsv.FILE_NAME), logs);
+                AtomicFiles.writeString(directory.resolve(TRAINING_JSON),
+                        new GsonBuilder().setPrettyPrinting().create().toJson(record) + "\n");
+            });
+            LOG.info("Wrote the fine-tuned checkpoint {} after {} steps in {} s (final loss {})", output, logs.size(),
+                    Math.round((System.nanoTime() - started) / 1e9), logs.get(logs.size() - 1).loss());
+            return new Result(output, false, fingerprint, logs);
+        }
+    }
+
+    /** Returns true when {@code output} has a checkpoint and a training record with this fingerprint. */
+    private static boolean isCompleteRun(Path output, String fingerprint) {
+        Path record = output.resolve(TRAINING_JSON);
+        if (!Files.isRegularFile(record) || !Files.isRegularFile(output.resolve(LanguageModel.WEIGHTS_FILE))) {
+            return false;
+        }
+        try {
+            JsonObject json = JsonParser.parseString(Files.readString(record, StandardCharsets.UTF_8)).getAsJsonObject();
+            boolean same = json.has("fingerprint") && fingerprint.equals(json.get("fingerprint").getAsString());
+            if (!same) {
+                LOG.info("{} holds a run with other inputs; it will be replaced.", output);
+            }
+            return same;
+        } catch (IOException | JsonParseException | IllegalStateException e) {
+            LOG.warn("Cannot read {} ({}); the run will be repeated.", record, e.getMessage());
+            return false;
+        }
+    }
+
+    /** Describes every input that changes the result, in a fixed order, with file digests. */
+    private static JsonObject describeInputs(FinetuneRequest request) {
+        JsonObject inputs = new JsonObject();
+        JsonObject model = new JsonObject();
+        model.addProperty("path", request.model().toAbsolutePath().toString());
+        model.addProperty("sha256", Sha256.ofPath(request.model()));
+        inputs.add("model", model);
+        if (request.tokenizer() != null) {
+            JsonObject tokenizer = new JsonObject();
+            tokenizer.addProperty("path", request.tokenizer().toAbsolutePath().toString());
+            tokenizer.addProperty("sha256", Sha256.ofPath(request.tokenizer()));
+            inputs.add("tokenizer", tokenizer);
+        }
+
+        JsonArray components = new JsonArray();
+        for (MixtureComponent component : request.data().components()) {
+            DataSource source = component.source();
+            JsonObject json = new JsonObject();
+            json.addProperty("name", component.name());
+            json.addProperty("path", source.path().toAbsolutePath().toString());
+            json.addProperty("sha256", Sha256.ofFile(source.path()));
+            json.addProperty("format", source.format().name().toLowerCase(java.util.Locale.ROOT));
+            json.addProperty("instruction_field", source.instructionField());
+            json.addProperty("input_field", source.inputField().orElse(null));
+            json.addProperty("response_field", source.responseField());
+            JsonArray filters = new JsonArray();
+            source.filters().forEach(filter -> filters.add(filter.toString()));
+            json.add("filters", filters);
+            source.limit().ifPresent(limit -> json.addProperty("limit", limit));
+            source.seed().ifPresent(seed -> json.addProperty("seed", seed));
+            json.addProperty("rows", component.size().toString());
+            components.add(json);
+        }
+        JsonObject data = new JsonObject();
+        data.add("components", components);
+        data.addProperty("seed", request.data().seed());
+        inputs.add("data", data);
+
+        inputs.add("prompt_template", JsonParser.parseString(request.template().toJson()));
+        inputs.addProperty("max_length", request.maxLength());
+        inputs.add("training", TrainingConfigJson.toJson(request.training()));
+        inputs.addProperty("dtype", request.dtype().name());
+        inputs.addProperty("device", request.device().name().toLowerCase(java.util.Locale.ROOT));
+        return inputs;
+    }
+
+    private static JsonObject trainingRecord(FinetuneRequest request, JsonObject inputs, String fingerprint,
+            SftDataset dataset, List<StepLog> logs, long started) {
+        JsonObject record = new JsonObject();
+        record.addProperty("fingerprint", fingerprint);
+        record.add("inputs", inputs);
+
+        JsonObject results = new JsonObject();
+        results.addProperty("examples", dataset.stats().examples());
+        results.addProperty("kept", dataset.stats().kept());
+        results.addProperty("truncated", dataset.stats().truncated());
+        results.addProperty("dropped", dataset.stats().dropped());
+        results.addProperty("tokens", dataset.stats().tokens());
+        results.addProperty("steps", logs.size());
+        results.addProperty("final_loss", logs.get(logs.size() - 1).loss());
+        results.addProperty("seconds", Math.round((System.nanoTime() - started) / 1e6) / 1e3);
+        record.add("results", results);
+
+        JsonObject versions = new JsonObject();
+        String own = FinetuneJob.class.getPackage().getImplementationVersion();
+        versions.addProperty("safety_spaces", own == null ? "unknown (classes not packaged)" : own);
+        versions.addProperty("djl", Engine.getDjlVersion());
+        versions.addProperty("libtorch", Engines.pytorch().getVersion());
+        versions.addProperty("java", System.getProperty("java.version"));
+        record.add("versions", versions);
+        record.addProperty("created", Instant.now().toString());
+        return record;
+    }
+}

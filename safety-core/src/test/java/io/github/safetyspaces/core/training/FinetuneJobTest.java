@@ -1,0 +1,155 @@
+package io.github.safetyspaces.core.training;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.github.safetyspaces.core.LanguageModel;
+import io.github.safetyspaces.core.SharedData;
+import io.github.safetyspaces.core.checkpoint.SafetensorsDType;
+import io.github.safetyspaces.core.data.DataMixture;
+import io.github.safetyspaces.core.data.DataSource;
+import io.github.safetyspaces.core.data.MixtureComponent;
+import io.github.safetyspaces.core.data.PromptTemplate;
+import io.github.safetyspaces.core.engine.ComputeDevice;
+import io.github.safetyspaces.core.model.Completion;
+import io.github.safetyspaces.core.model.GenerationOptions;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Fine-tunes stories260K end to end: data file in, checkpoint directory out. */
+class FinetuneJobTest {
+
+    private static final List<String[]> ROWS = List.of(
+            new String[] {"What color is the sky?", "The sky is blue."},
+            new String[] {"What does the cat say?", "The cat says meow."},
+            new String[] {"Who likes to play?", "Lily likes to play."},
+            new String[] {"Where is the ball?", "The ball is in the park."},
+            new String[] {"What is big?", "The tree is big."},
+            new String[] {"Who is happy?", "Tom is happy."},
+            new String[] {"What does the dog want?", "The dog wants a bone."},
+            new String[] {"What is red?", "The apple is red."});
+
+    private static Path model;
+    private static Path tokenizer;
+
+    @TempDir
+    Path temporary;
+
+    @BeforeAll
+    static void findModel() {
+        model = SharedData.require("models/stories260K/stories260K.bin");
+        tokenizer = SharedData.require("models/stories260K/tok512.bin");
+    }
+
+    private Path writeData() throws IOException {
+        Path file = temporary.resolve("eight.jsonl");
+        StringBuilder lines = new StringBuilder();
+        for (String[] row : ROWS) {
+            JsonObject json = new JsonObject();
+            json.addProperty("instruction", row[0]);
+            json.addProperty("output", row[1]);
+            lines.append(json).append('\n');
+        }
+        Files.writeString(file, lines.toString(), StandardCharsets.UTF_8);
+        return file;
+    }
+
+    private FinetuneRequest request(Path data, Path output, boolean force) {
+        TrainingConfig training = new TrainingConfig(3e-3, 0, LearningRateSchedule.CONSTANT, 0, 0.9, 0.999, 1e-8, 0,
+                8, 1, 1, 150, 1.0, 42, 50);
+        DataMixture mixture = new DataMixture(List.of(MixtureComponent.all(DataSource.of(data))), 42);
+        return new FinetuneRequest(model, tokenizer, mixture, PromptTemplate.DEFAULT, 128, training, output,
+                SafetensorsDType.F32, ComputeDevice.CPU, force);
+    }
+
+    @Test
+    void trainedModelReproducesItsResponses() throws IOException {
+        Path data = writeData();
+        Path output = temporary.resolve("memorized");
+        FinetuneJob.Result result = FinetuneJob.run(request(data, output, false));
+
+        // Loss falls.
+        List<StepLog> logs = result.logs();
+        assertEquals(150, logs.size());
+        assertTrue(logs.get(logs.size() - 1).loss() < logs.get(0).loss() / 10,
+                "loss " + logs.get(0).loss() + " -> " + logs.get(logs.size() - 1).loss());
+
+        // The checkpoint applies its recorded template and answers each instruction greedily.
+        try (LanguageModel trained = LanguageModel.open(output, null, ComputeDevice.CPU)) {
+            PromptTemplate template = trained.recordedTemplate().orElseThrow();
+            assertEquals(PromptTemplate.DEFAULT, template);
+            List<String> prompts = ROWS.stream().map(row -> template.render(row[0], "")).toList();
+            List<Completion> completions = trained.complete(prompts, GenerationOptions.greedy(24));
+            for (int i = 0; i < ROWS.size(); i++) {
+                assertEquals(ROWS.get(i)[1], completions.get(i).text(), ROWS.get(i)[0]);
+            }
+        }
+
+        // The record and the log.
+        try (Stream<Path> files = Files.list(output)) {
+            assertEquals(List.of("config.json", "model.safetensors", "prompt_template.json", "special_tokens_map.json",
+                    "tokenizer.json", "tokenizer_config.json", "train-log.csv", "training.json"),
+                    files.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+        List<String> csv = Files.readAllLines(output.resolve(TrainingLogCsv.FILE_NAME));
+        assertEquals(String.join(",", TrainingLogCsv.COLUMNS), csv.get(0));
+        assertEquals(151, csv.size());
+        JsonObject record = JsonParser.parseString(Files.readString(output.resolve(FinetuneJob.TRAINING_JSON)))
+                .getAsJsonObject();
+        assertEquals(result.fingerprint(), record.get("fingerprint").getAsString());
+        JsonObject inputs = record.getAsJsonObject("inputs");
+        assertEquals(io.github.safetyspaces.core.io.Sha256.ofFile(data),
+                inputs.getAsJsonObject("data").getAsJsonArray("components").get(0).getAsJsonObject()
+                        .get("sha256").getAsString());
+        assertEquals("b0a507e7ad0f626624f17112325e66691f9076d622e1d3274d103d00299f2696",
+                inputs.getAsJsonObject("model").get("sha256").getAsString(), "published sha256 of stories260K.bin");
+        assertEquals(8, record.getAsJsonObject("results").get("kept").getAsInt());
+    }
+
+    @Test
+    void sameSeedGivesIdenticalCheckpointAndRerunSkips() throws IOException {
+        Path data = writeData();
+        Path first = temporary.resolve("first");
+        Path second = temporary.resolve("second");
+        FinetuneJob.run(request(data, first, false));
+        FinetuneJob.run(request(data, second, false));
+        assertArrayEquals(Files.readAllBytes(first.resolve("model.safetensors")),
+                Files.readAllBytes(second.resolve("model.safetensors")));
+
+        // Same inputs: skipped, untouched.
+        long modified = Files.getLastModifiedTime(first.resolve("model.safetensors")).toMillis();
+        FinetuneJob.Result again = FinetuneJob.run(request(data, first, false));
+        assertTrue(again.skipped());
+        assertEquals(modified, Files.getLastModifiedTime(first.resolve("model.safetensors")).toMillis());
+
+        // Forced, or with changed data: trained again.
+        assertFalse(FinetuneJob.run(request(data, first, true)).skipped());
+        Files.writeString(data, "{\"instruction\": \"Who runs?\", \"output\": \"Sam runs.\"}\n",
+                java.nio.file.StandardOpenOption.APPEND);
+        assertFalse(FinetuneJob.run(request(data, first, false)).skipped());
+    }
+
+    @Test
+    void badDataFailsBeforeLoadingTheModel() throws IOException {
+        Path data = temporary.resolve("bad.jsonl");
+        Files.writeString(data, "{\"instruction\": \"Hi\", \"output\": \"Hello.\"}\n{\"instruction\": \"Bye\"}\n");
+        Path output = temporary.resolve("never");
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+                () -> FinetuneJob.run(request(data, output, false)));
+        assertTrue(error.getMessage().contains("bad.jsonl"), error.getMessage());
+        assertTrue(error.getMessage().contains("output"), error.getMessage());
+        assertFalse(Files.exists(output));
+    }
+}

@@ -1,0 +1,323 @@
+package io.github.safetyspaces.maven;
+
+import io.github.safetyspaces.core.checkpoint.SafetensorsDType;
+import io.github.safetyspaces.core.data.DataMixture;
+import io.github.safetyspaces.core.data.MixtureComponent;
+import io.github.safetyspaces.core.data.PromptTemplate;
+import io.github.safetyspaces.core.engine.ComputeDevice;
+import io.github.safetyspaces.core.training.FinetuneJob;
+import io.github.safetyspaces.core.training.FinetuneRequest;
+import io.github.safetyspaces.core.training.LearningRateSchedule;
+import io.github.safetyspaces.core.training.TrainingConfig;
+import java.io.File;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+
+/**
+ * Fine-tunes every weight of a model on instruction data (supervised fine-tuning with AdamW) and
+ * writes a Hugging Face checkpoint with its prompt template, {@code train-log.csv} and
+ * {@code training.json}. A completed run with the same inputs is kept, not repeated.
+ *
+ * <p>One data file is given by {@code safety.data}; a mixture of several is configured in the pom
+ * with {@code <mixture>}.
+ */
+@Mojo(name = "finetune", requiresProject = false, threadSafe = true)
+public class FinetuneMojo extends AbstractSafetyMojo {
+
+    /**
+     * The starting model: a Hugging Face checkpoint directory or a llama2.c {@code .bin} file.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "safety.model", required = true)
+    private File model;
+
+    /**
+     * The tokenizer file, when it is not the model's own.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "safety.tokenizer")
+    private File tokenizer;
+
+    /**
+     * One training data file (JSONL, JSON array or CSV). Ignored when {@code mixture} is set.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "safety.data")
+    private File data;
+
+    /**
+     * Format of {@code data}: {@code jsonl}, {@code json} or {@code csv}; by default from the extension.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "safety.dataFormat")
+    private String dataFormat;
+
+    /**
+     * Field of {@code data} that holds the instruction.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "safety.instructionField", defaultValue = "instruction")
+    private String instructionField;
+
+    /**
+     * Field of {@code data} that holds the optional input; empty for none.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "safety.inputField", defaultValue = "input")
+    private String inputField;
+
+    /**
+     * Field of {@code data} that holds the response.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "safety.responseField", defaultValue = "output")
+    private String responseField;
+
+    /**
+     * Row filters of {@code data}, comma-separated {@code field=value} pairs, for example
+     * {@code is_safe=false}.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "safety.filters")
+    private List<String> filters;
+
+    /**
+     * Maximum rows of {@code data}, drawn with {@code seed} when the file has more.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "safety.limit")
+    private Integer limit;
+
+    /**
+     * Several data sources mixed into one training set (pom only); see {@link DataComponent}.
+     *
+     * @since 0.1.0
+     */
+    @Parameter
+    private List<DataComponent> mixture;
+
+    /**
+     * Output checkpoint directory.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "safety.output", defaultValue = "${project.build.directory}/safety/models/finetuned")
+    private File output;
+
+    /**
+     * Prompt template: {@code default} (Alpaca-style), {@code none}, or a template text with
+     * {@code {instruction}} and optionally {@code {input}} placeholders.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "safety.template", defaultValue = "default")
+    private String template;
+
+    /**
+     * Maximum tokens per training sequence; longer sequences are cut at the end and counted.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "safety.maxLength", defaultValue = "512")
+    private int maxLength;
+
+    /**
+     * Peak learning rate.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "safety.learningRate", defaultValue = "1e-5")
+    private double learningRate;
+
+    /**
+     * Learning-rate schedule after warm-up: {@code constant}, {@code linear} or {@code cosine}.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "safety.schedule", defaultValue = "cosine")
+    private String schedule;
+
+    /**
+     * Fraction of the steps spent warming the learning rate up from 0.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "safety.warmupRatio", defaultValue = "0.02")
+    private double warmupRatio;
+
+    /**
+     * Floor of the linear or cosine decay, as a fraction of the peak learning rate.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "safety.minLearningRateRatio", defaultValue = "0")
+    private double minLearningRateRatio;
+
+    /**
+     * AdamW decay rate of the first moment.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "safety.beta1", defaultValue = "0.9")
+    private double beta1;
+
+    /**
+     * AdamW decay rate of the second moment.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "safety.beta2", defaultValue = "0.999")
+    private double beta2;
+
+    /**
+     * AdamW epsilon.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "safety.epsilon", defaultValue = "1e-8")
+    private double epsilon;
+
+    /**
+     * Decoupled weight decay.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "safety.weightDecay", defaultValue = "0")
+    private double weightDecay;
+
+    /**
+     * Sequences per micro-batch.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "safety.batchSize", defaultValue = "8")
+    private int batchSize;
+
+    /**
+     * Micro-batches per optimizer step.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "safety.gradientAccumulation", defaultValue = "1")
+    private int gradientAccumulation;
+
+    /**
+     * Passes over the data; ignored when {@code maxSteps} is positive.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "safety.epochs", defaultValue = "1")
+    private int epochs;
+
+    /**
+     * Optimizer steps to run, over as many epochs as needed; 0 uses {@code epochs}.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "safety.maxSteps", defaultValue = "0")
+    private int maxSteps;
+
+    /**
+     * Global gradient-norm clipping threshold; 0 turns clipping off.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "safety.maxGradNorm", defaultValue = "1.0")
+    private double maxGradNorm;
+
+    /**
+     * Seed of the data order, the mixture draw and the row limit.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "safety.seed", defaultValue = "42")
+    private long seed;
+
+    /**
+     * Optimizer steps between progress log lines.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "safety.logEvery", defaultValue = "10")
+    private int logEvery;
+
+    /**
+     * Storage type of the saved weights: {@code F32} or {@code BF16}. Training uses float32 either way.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "safety.dtype", defaultValue = "F32")
+    private String dtype;
+
+    /**
+     * Device: {@code cpu}, {@code gpu} or {@code auto}.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "safety.device", defaultValue = "auto")
+    private String device;
+
+    /**
+     * Train again even when the output holds a completed run with the same inputs.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "safety.force", defaultValue = "false")
+    private boolean force;
+
+    @Override
+    protected void run() {
+        TrainingConfig training = new TrainingConfig(learningRate, minLearningRateRatio,
+                LearningRateSchedule.parse(schedule), warmupRatio, beta1, beta2, epsilon, weightDecay, batchSize,
+                gradientAccumulation, epochs, maxSteps, maxGradNorm, seed, logEvery);
+        FinetuneRequest request = new FinetuneRequest(model.toPath(), tokenizer == null ? null : tokenizer.toPath(),
+                dataMixture(), PromptTemplate.parse(template), maxLength, training, output.toPath(), storageType(),
+                ComputeDevice.parse(device), force);
+        FinetuneJob.Result result = FinetuneJob.run(request);
+        if (!result.skipped()) {
+            getLog().info("Fine-tuned checkpoint: " + result.output());
+        }
+    }
+
+    private DataMixture dataMixture() {
+        List<MixtureComponent> components = new ArrayList<>();
+        if (mixture != null && !mixture.isEmpty()) {
+            for (int i = 0; i < mixture.size(); i++) {
+                components.add(mixture.get(i).toComponent(i));
+            }
+        } else if (data != null) {
+            DataComponent single = new DataComponent();
+            single.configure(data, dataFormat, instructionField, inputField, responseField,
+                    filters == null ? List.of() : filters, limit, seed);
+            components.add(single.toComponent(0));
+        } else {
+            throw new IllegalArgumentException("No training data: set -Dsafety.data=FILE, or <mixture> in the pom.");
+        }
+        return new DataMixture(components, seed);
+    }
+
+    private SafetensorsDType storageType() {
+        return switch (dtype.toUpperCase(Locale.ROOT)) {
+            case "F32" -> SafetensorsDType.F32;
+            case "BF16" -> SafetensorsDType.BF16;
+            default -> throw new IllegalArgumentException("Invalid -Dsafety.dtype '" + dtype + "': use F32 or BF16.");
+        };
+    }
+
+    @Override
+    protected String goalName() {
+        return "finetune";
+    }
+}
