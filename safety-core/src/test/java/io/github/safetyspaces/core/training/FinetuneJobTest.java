@@ -142,6 +142,48 @@ class FinetuneJobTest {
     }
 
     @Test
+    void savedCheckpointMatchesTrainedModel() throws IOException {
+        Path data = writeData();
+        try (LanguageModel model = LanguageModel.open(this.model, tokenizer, ComputeDevice.CPU)) {
+            // Train in memory for a few steps, then save in both storage types.
+            var encoder = io.github.safetyspaces.core.data.SftEncoder.builder().setTokenizer(model.tokenizer())
+                    .setMaxLength(128).build();
+            var dataset = encoder.encode(io.github.safetyspaces.core.data.InstructionData.read(DataSource.of(data)));
+            var batches = new io.github.safetyspaces.core.data.SftBatches(dataset.examples(), 8, encoder.eosId(), 1);
+            new SftTrainer(model.decoder(), request(data, temporary, false).training()).train(batches::epoch, null);
+            Path f32 = temporary.resolve("f32");
+            Path bf16 = temporary.resolve("bf16");
+            io.github.safetyspaces.core.checkpoint.AtomicDirectory.write(f32, dir -> model.save(dir, SafetensorsDType.F32));
+            io.github.safetyspaces.core.checkpoint.AtomicDirectory.write(bf16,
+                    dir -> model.save(dir, SafetensorsDType.BF16));
+
+            float[] expected = logits(model, "What color is the sky?");
+            try (LanguageModel exact = LanguageModel.open(f32, null, ComputeDevice.CPU);
+                    LanguageModel rounded = LanguageModel.open(bf16, null, ComputeDevice.CPU)) {
+                assertArrayEquals(expected, logits(exact, "What color is the sky?"), "float32 storage is exact");
+                float[] approximate = logits(rounded, "What color is the sky?");
+                double largest = 0;
+                double worst = 0;
+                for (int i = 0; i < expected.length; i++) {
+                    largest = Math.max(largest, Math.abs(expected[i]));
+                    worst = Math.max(worst, Math.abs(expected[i] - approximate[i]));
+                }
+                // bf16 keeps 8 significant bits (relative error 2^-9 per weight); errors partly cancel.
+                assertTrue(worst < 0.05 * largest, "bf16 logits differ by " + worst + " of " + largest);
+                assertTrue(worst > 0, "bf16 rounding must change something, or the check above means nothing");
+            }
+        }
+    }
+
+    private static float[] logits(LanguageModel model, String text) {
+        try (ai.djl.ndarray.NDManager scope = model.decoder().manager().newSubManager()) {
+            long[] ids = java.util.Arrays.stream(model.encodePrompt(text)).asLongStream().toArray();
+            return model.decoder().forward(scope.create(ids, new ai.djl.ndarray.types.Shape(1, ids.length)), null, null,
+                    null).toFloatArray();
+        }
+    }
+
+    @Test
     void badDataFailsBeforeLoadingTheModel() throws IOException {
         Path data = temporary.resolve("bad.jsonl");
         Files.writeString(data, "{\"instruction\": \"Hi\", \"output\": \"Hello.\"}\n{\"instruction\": \"Bye\"}\n");
