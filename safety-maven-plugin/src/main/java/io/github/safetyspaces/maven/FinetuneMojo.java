@@ -60,7 +60,7 @@ public class FinetuneMojo extends AbstractSafetyMojo {
     private String dataFormat;
 
     /**
-     * Field of {@code data} that holds the instruction.
+     * Field of {@code data} that contains the instruction.
      *
      * @since 0.1.0
      */
@@ -68,7 +68,7 @@ public class FinetuneMojo extends AbstractSafetyMojo {
     private String instructionField;
 
     /**
-     * Field of {@code data} that holds the optional input; empty for none.
+     * Field of {@code data} that contains the optional input; empty for none.
      *
      * @since 0.1.0
      */
@@ -76,7 +76,7 @@ public class FinetuneMojo extends AbstractSafetyMojo {
     private String inputField;
 
     /**
-     * Field of {@code data} that holds the response.
+     * Field of {@code data} that contains the response.
      *
      * @since 0.1.0
      */

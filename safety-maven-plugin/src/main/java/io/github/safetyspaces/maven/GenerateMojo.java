@@ -88,7 +88,7 @@ public class GenerateMojo extends AbstractSafetyMojo {
     private long seed;
 
     /**
-     * Device: {@code cpu}, {@code gpu} or {@code auto} (a GPU when libtorch sees one).
+     * Device: {@code cpu}, {@code gpu} or {@code auto} (a GPU when libtorch finds one).
      *
      * @since 0.1.0
      */

@@ -49,7 +49,7 @@ public class ImportLlama2cMojo extends AbstractSafetyMojo {
     private String dtype;
 
     /**
-     * Skips the conversion when the output directory already holds a {@code config.json}.
+     * Skips the conversion when the output directory already contains a {@code config.json}.
      *
      * @since 0.1.0
      */

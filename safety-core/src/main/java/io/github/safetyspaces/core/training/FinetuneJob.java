@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * and write the checkpoint with {@code prompt_template.json}, {@code train-log.csv} and
  * {@code training.json}.
  *
- * <p>The directory appears only when complete. {@code training.json} holds a fingerprint of every
+ * <p>The directory appears only when complete. {@code training.json} contains a fingerprint of every
  * input (SHA-256 of the starting checkpoint and data files, and every setting that changes the
  * result); a later run with the same fingerprint skips the work unless forced.
  */
@@ -47,7 +47,7 @@ public final class FinetuneJob {
     }
 
     /**
-     * What a run did.
+     * Outcome of a run.
      *
      * @param output the checkpoint directory
      * @param skipped true when a completed run with the same inputs was found and kept

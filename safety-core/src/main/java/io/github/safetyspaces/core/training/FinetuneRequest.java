@@ -19,7 +19,7 @@ import java.util.Objects;
  * @param output checkpoint directory to write
  * @param dtype storage type of the saved weights, F32 or BF16; training always uses float32
  * @param device where to train
- * @param force rerun even when {@code output} holds a completed run with the same inputs
+ * @param force rerun even when {@code output} contains a completed run with the same inputs
  */
 public record FinetuneRequest(Path model, Path tokenizer, DataMixture data, PromptTemplate template, int maxLength,
         TrainingConfig training, Path output, SafetensorsDType dtype, ComputeDevice device, boolean force) {

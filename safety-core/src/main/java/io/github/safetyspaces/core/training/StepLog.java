@@ -1,7 +1,7 @@
 package io.github.safetyspaces.core.training;
 
 /**
- * What happened in one optimizer step; one row of {@code train-log.csv}.
+ * Record of one optimizer step, one row of {@code train-log.csv}.
  *
  * @param step optimizer step, from 1
  * @param epoch fractional epoch at the end of the step
