@@ -43,6 +43,9 @@ public final class LanguageModel implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LanguageModel.class);
 
+    /** Prompt tokens decoded with a completion to get its first space and characters right. */
+    private static final int CONTEXT_TOKENS = 16;
+
     /** Name of the weights file of a single-file checkpoint. */
     public static final String WEIGHTS_FILE = "model.safetensors";
 
@@ -170,21 +173,34 @@ public final class LanguageModel implements AutoCloseable {
     }
 
     /**
-     * Decodes generated ids as the continuation of their prompt: the text of prompt and completion
-     * together, less the text of the prompt. Decoding the completion alone would differ between
-     * tokenizers in the first space (sentencepiece decoders drop a leading space only at the start
-     * of a text) and would break a character whose UTF-8 bytes straddle the prompt's end.
+     * Decodes generated ids as the continuation of their prompt: the text of the prompt's last
+     * tokens and the completion together, less the text of those prompt tokens. Decoding the
+     * completion alone would differ between tokenizers in the first space (sentencepiece decoders
+     * drop a leading space only at the start of a text) and would break a character whose UTF-8
+     * bytes straddle the prompt's end (such a character is returned whole, as part of the
+     * completion). A tail of {@value #CONTEXT_TOKENS} prompt tokens is enough for both, and keeps the
+     * cost per call independent of the prompt's length.
      *
      * @param prompt the prompt's ids
      * @param generated the ids generated after it
      * @return the completion's text
      */
     public String decodeContinuation(int[] prompt, int[] generated) {
-        int[] all = Arrays.copyOf(prompt, prompt.length + generated.length);
-        System.arraycopy(generated, 0, all, prompt.length, generated.length);
-        String promptText = tokenizer.decode(prompt);
+        int contextStart = Math.max(0, prompt.length - CONTEXT_TOKENS);
+        int contextLength = prompt.length - contextStart;
+        int[] context = Arrays.copyOfRange(prompt, contextStart, prompt.length);
+        int[] all = Arrays.copyOf(context, contextLength + generated.length);
+        System.arraycopy(generated, 0, all, contextLength, generated.length);
+        String contextText = tokenizer.decode(context);
         String fullText = tokenizer.decode(all);
-        return fullText.startsWith(promptText) ? fullText.substring(promptText.length()) : tokenizer.decode(generated);
+        // Where the texts first differ, the completion starts: a character whose bytes began in the
+        // prompt decodes as U+FFFD in the context alone and whole in the full text, so it belongs to the completion.
+        int common = 0;
+        while (common < contextText.length() && common < fullText.length()
+                && contextText.charAt(common) == fullText.charAt(common)) {
+            common++;
+        }
+        return fullText.substring(common);
     }
 
     /**

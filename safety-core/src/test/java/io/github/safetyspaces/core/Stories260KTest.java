@@ -166,6 +166,34 @@ class Stories260KTest {
     }
 
     @Test
+    void continuationKeepsSpacesAndSplitCharacters() {
+        try (LanguageModel model = LanguageModel.open(checkpoint, tokenizer, ComputeDevice.CPU)) {
+            int[] full = model.encodePrompt("Lily saw 日本 today");
+            // Split "日" (three byte-fallback tokens) between prompt and completion.
+            int split = -1;
+            for (int i = 0; i + 2 < full.length; i++) {
+                if (model.tokenizer().tokenText(full[i]).equals("<0xE6>")) {
+                    split = i + 1;
+                    break;
+                }
+            }
+            assertTrue(split > 0, "the tokenizer must spell this character in bytes for the test to mean anything");
+            int[] prompt = java.util.Arrays.copyOf(full, split);
+            int[] generated = java.util.Arrays.copyOfRange(full, split, full.length);
+            assertEquals("日本 today", model.decodeContinuation(prompt, generated));
+
+            // Split after "Lily saw": the completion keeps its leading space.
+            int[] words = model.encodePrompt("Lily saw a dog");
+            int cut = 1;
+            while (!model.tokenizer().decode(java.util.Arrays.copyOf(words, cut)).equals("Lily saw")) {
+                cut++;
+            }
+            assertEquals(" a dog", model.decodeContinuation(java.util.Arrays.copyOf(words, cut),
+                    java.util.Arrays.copyOfRange(words, cut, words.length)));
+        }
+    }
+
+    @Test
     void batchedGenerationMatchesOnePromptAtATime() {
         List<String> prompts = List.of("Once upon a time", "Lily", "The little dog ran to the park and saw a bird.",
                 "", "Tom and Sue were friends. One day");
