@@ -56,11 +56,45 @@ public final class LanguageModel implements AutoCloseable {
     private final DecoderModel decoder;
     private final TextTokenizer tokenizer;
     private final PromptTemplate recordedTemplate;
+    private final boolean ownsTokenizer;
 
-    private LanguageModel(DecoderModel decoder, TextTokenizer tokenizer, PromptTemplate recordedTemplate) {
+    private LanguageModel(DecoderModel decoder, TextTokenizer tokenizer, PromptTemplate recordedTemplate,
+            boolean ownsTokenizer) {
         this.decoder = decoder;
         this.tokenizer = tokenizer;
         this.recordedTemplate = recordedTemplate;
+        this.ownsTokenizer = ownsTokenizer;
+    }
+
+    /**
+     * Loads other weights of the same architecture into a new model that shares this model's
+     * tokenizer, template and device, for example a projected variant. Closing it frees only its
+     * weights.
+     *
+     * @param weights tensors with this model's names and shapes
+     * @return the new model
+     */
+    public LanguageModel withWeights(TensorSource weights) {
+        DecoderModel other = DecoderModel.load(config(), weights, decoder.manager().getDevice(), decoder.dataType());
+        return new LanguageModel(other, tokenizer, recordedTemplate, false);
+    }
+
+    /**
+     * Opens the weights of a checkpoint directory or a llama2.c {@code .bin} file as named tensors,
+     * without loading a model.
+     *
+     * @param model the checkpoint
+     * @return its tensors with Hugging Face names; close them when done
+     */
+    public static TensorSource openWeights(Path model) {
+        if (Files.isDirectory(model)) {
+            return ShardedCheckpoint.open(model);
+        }
+        if (Files.isRegularFile(model) && model.getFileName().toString().endsWith(".bin")) {
+            return Llama2cCheckpoint.read(model).tensors();
+        }
+        throw new IllegalArgumentException("Model not found: " + model.toAbsolutePath()
+                + "; expected a checkpoint directory or a llama2.c .bin file.");
     }
 
     /**
@@ -95,7 +129,7 @@ public final class LanguageModel implements AutoCloseable {
             DecoderModel decoder = DecoderModel.load(config, weights, device.toDjl(), DataType.FLOAT32);
             LOG.info("Loaded {} ({}, {} parameters) in {} ms", model, config.architecture().className(),
                     config.parameterCount(), (System.nanoTime() - started) / 1_000_000);
-            return new LanguageModel(decoder, textTokenizer, llama2c ? null : readTemplate(model));
+            return new LanguageModel(decoder, textTokenizer, llama2c ? null : readTemplate(model), true);
         } catch (RuntimeException e) {
             textTokenizer.close();
             throw e;
@@ -265,7 +299,9 @@ public final class LanguageModel implements AutoCloseable {
         try {
             decoder.close();
         } finally {
-            tokenizer.close();
+            if (ownsTokenizer) {
+                tokenizer.close();
+            }
         }
     }
 }
