@@ -35,7 +35,6 @@ public final class ReferenceBases {
     private final TensorSource base;
     private final TensorSource aligned;
     private final Path cacheDirectory;
-    private final Map<String, Svd> memory = new LinkedHashMap<>();
     private int computed;
     private int reused;
 
@@ -64,18 +63,14 @@ public final class ReferenceBases {
     }
 
     /**
-     * Returns the SVD of a 2-D tensor's {@code ΔA}, with left singular vectors, from memory, the disk
-     * cache, or LAPACK.
+     * Returns the SVD of a 2-D tensor's {@code ΔA}, with left singular vectors, from the disk cache or
+     * from LAPACK. Nothing is kept in memory between calls, so a sweep holds one basis at a time.
      *
      * @param name name of a 2-D tensor
      * @param shape its shape
      * @return the SVD
      */
     public synchronized Svd svd(String name, long[] shape) {
-        Svd known = memory.get(name);
-        if (known != null) {
-            return known;
-        }
         Path file = cacheDirectory.resolve(name + ".safetensors");
         Svd svd = readCache(file, shape);
         if (svd == null) {
@@ -87,11 +82,10 @@ public final class ReferenceBases {
         } else {
             reused++;
         }
-        memory.put(name, svd);
         return svd;
     }
 
-    /** Returns how many SVDs were computed and how many were read from the disk cache. */
+    /** Returns how many SVDs were computed and how many reads the disk cache served. */
     public String cacheSummary() {
         return computed + " computed, " + reused + " read from " + cacheDirectory;
     }
