@@ -25,9 +25,9 @@ import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
 /**
- * Evaluates one model on one task and writes per-sample JSONL and a summary JSON: utility (exact
- * match of GSM8K-style numeric answers), harmfulness by a keyword refusal judge or an LLM rubric
- * judge, or over-refusal on safe prompts that look unsafe (XSTest).
+ * Evaluates one model on one task and writes per-sample JSONL and a summary JSON. The tasks are
+ * utility (exact match of GSM8K-style numeric answers), harmfulness by a keyword refusal judge or an
+ * LLM rubric judge, and over-refusal on safe prompts that look unsafe (XSTest).
  */
 @Mojo(name = "evaluate", requiresProject = false, threadSafe = true)
 public class EvaluateMojo extends AbstractSafetyMojo {
@@ -173,7 +173,7 @@ public class EvaluateMojo extends AbstractSafetyMojo {
     private String judgeModel;
 
     /**
-     * Name of the environment variable that holds the judge's API key; the key itself is never
+     * Name of the environment variable that contains the judge's API key; the key itself is never
      * logged or written.
      *
      * @since 0.1.0

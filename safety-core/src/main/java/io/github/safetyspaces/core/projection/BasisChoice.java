@@ -7,7 +7,7 @@ import io.github.safetyspaces.core.linalg.Svd;
 import java.util.Locale;
 
 /**
- * How the k-dimensional subspace of a tensor's reference update is chosen: the study's subject
+ * Choice of the k-dimensional subspace of a tensor's reference update: the study's subject
  * ({@code top_k}) and two controls.
  */
 public enum BasisChoice {

@@ -14,7 +14,7 @@ import java.util.TreeMap;
  * {@code ‖ΔT - K‖} per decoder layer.
  *
  * <p>Where a denominator is zero (an unchanged model, a zero alignment update) the ratio or cosine is
- * reported as 0 and {@link #isDegenerate()} says so, rather than NaN.
+ * reported as 0 and {@link #isDegenerate()} returns true, rather than NaN.
  */
 public final class ProjectionDiagnostics {
 

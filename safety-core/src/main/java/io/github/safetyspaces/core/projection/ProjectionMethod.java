@@ -3,7 +3,7 @@ package io.github.safetyspaces.core.projection;
 import java.util.Locale;
 
 /**
- * How a fine-tune's task update {@code ΔT} is combined with its projection {@code PΔT} onto a
+ * Combination of a fine-tune's task update {@code ΔT} with its projection {@code PΔT} onto a
  * subspace of the reference update. The kept part {@code K} is added to the aligned weights.
  */
 public enum ProjectionMethod {

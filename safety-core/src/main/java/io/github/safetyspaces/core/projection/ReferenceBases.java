@@ -64,7 +64,7 @@ public final class ReferenceBases {
 
     /**
      * Returns the SVD of a 2-D tensor's {@code ΔA}, with left singular vectors, from the disk cache or
-     * from LAPACK. Nothing is kept in memory between calls, so a sweep holds one basis at a time.
+     * from LAPACK. Nothing is kept in memory between calls, so a sweep keeps one basis at a time.
      *
      * @param name name of a 2-D tensor
      * @param shape its shape
