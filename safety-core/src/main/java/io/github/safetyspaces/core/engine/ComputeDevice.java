@@ -9,9 +9,9 @@ import java.util.Locale;
 public enum ComputeDevice {
     /** The CPU, always available. */
     CPU,
-    /** The first GPU; fails when the engine sees none. */
+    /** The first GPU; fails when the engine finds none. */
     GPU,
-    /** The first GPU when the engine sees one, otherwise the CPU. */
+    /** The first GPU when the engine finds one, otherwise the CPU. */
     AUTO;
 
     /**
@@ -36,7 +36,7 @@ public enum ComputeDevice {
      * Resolves this choice to a DJL device, starting the engine if needed.
      *
      * @return the DJL device
-     * @throws IllegalStateException if {@code gpu} is requested and the engine sees no GPU
+     * @throws IllegalStateException if {@code gpu} is requested and the engine finds no GPU
      */
     public Device toDjl() {
         if (this == CPU) {
