@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
 import io.github.safetyspaces.core.checkpoint.FloatTensor;
 import io.github.safetyspaces.core.checkpoint.TensorSource;
 import io.github.safetyspaces.core.engine.Engines;
@@ -269,7 +270,10 @@ public final class DecoderModel implements AutoCloseable {
 
         // Token embedding.
         NDArray embedding = parameters.get(WeightNames.EMBED_TOKENS);
-        NDArray x = embedding.get(inputIds); // (B, T, D)
+        // torch.embedding, not indexing: the backward of indexing adds rows with atomic float adds on
+        // several threads, so the embedding gradient changed from one process to the next.
+        NDArray x = embedding.getNDArrayInternal().embedding(inputIds, embedding, SparseFormat.DENSE)
+                .singletonOrThrow(); // (B, T, D)
         x.attach(scope);
         if (hiddenStates != null) {
             hiddenStates.add(x);

@@ -24,9 +24,8 @@ import org.slf4j.LoggerFactory;
  * updates the weights in place after the step's scope is closed (the optimizer's moments live in a
  * manager of their own). The loss of every micro-batch is divided by the number of response tokens
  * of the whole step, so accumulated micro-batches give the gradient of one large batch, averaged
- * per token. On the CPU the same seed and data give bit-identical weights within one JVM.
- * NOTE: not across processes yet; losses of two processes drift apart in the fifth digit, likely
- * because libtorch picks kernels per process.
+ * per token. On the CPU the same seed and data give bit-identical weights, also in separate
+ * processes, as long as libtorch's thread count stays the same.
  */
 public final class SftTrainer {
 
