@@ -4,13 +4,14 @@ import io.github.safetyspaces.core.engine.Engines;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
+import java.util.List;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Parameter;
 
 /**
- * Base of every goal: the shared {@code safety.skip} switch, the offline DJL setting, and the
+ * Base of every goal: the shared {@code safety.skip} and {@code safety.skipGoals} switches, the offline DJL setting, and the
  * translation of the core library's exceptions into Maven's.
  */
 public abstract class AbstractSafetyMojo extends AbstractMojo {
@@ -23,10 +24,23 @@ public abstract class AbstractSafetyMojo extends AbstractMojo {
     @Parameter(property = "safety.skip", defaultValue = "false")
     protected boolean skip;
 
+    /**
+     * Goals to skip by name, comma-separated, for example {@code activations,update-spaces}: turns off
+     * goals that the {@code safety-experiment} packaging binds but an experiment does not need.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "safety.skipGoals")
+    protected List<String> skipGoals;
+
     @Override
     public final void execute() throws MojoExecutionException, MojoFailureException {
         if (skip) {
             getLog().info("Skipping " + goalName() + ": safety.skip is true.");
+            return;
+        }
+        if (skipGoals != null && skipGoals.stream().map(String::trim).anyMatch(goalName()::equals)) {
+            getLog().info("Skipping " + goalName() + ": it is listed in safety.skipGoals " + skipGoals + ".");
             return;
         }
         // Must run before the first DJL class loads: it stops DJL's usage-tracking request.

@@ -21,6 +21,7 @@ import java.io.File;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
@@ -29,7 +30,7 @@ import org.apache.maven.plugins.annotations.Parameter;
  * utility (exact match of GSM8K-style numeric answers), harmfulness by a keyword refusal judge or an
  * LLM rubric judge, and over-refusal on safe prompts that look unsafe (XSTest).
  */
-@Mojo(name = "evaluate", requiresProject = false, threadSafe = true)
+@Mojo(name = "evaluate", defaultPhase = LifecyclePhase.TEST, requiresProject = false, threadSafe = true)
 public class EvaluateMojo extends AbstractSafetyMojo {
 
     /**

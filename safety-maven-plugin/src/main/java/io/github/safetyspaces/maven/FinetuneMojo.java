@@ -1,5 +1,7 @@
 package io.github.safetyspaces.maven;
 
+import static io.github.safetyspaces.maven.FinetuneRun.or;
+
 import io.github.safetyspaces.core.checkpoint.SafetensorsDType;
 import io.github.safetyspaces.core.data.DataMixture;
 import io.github.safetyspaces.core.data.MixtureComponent;
@@ -11,8 +13,12 @@ import io.github.safetyspaces.core.training.LearningRateSchedule;
 import io.github.safetyspaces.core.training.TrainingConfig;
 import java.io.File;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
@@ -22,17 +28,20 @@ import org.apache.maven.plugins.annotations.Parameter;
  * {@code training.json}. A completed run with the same inputs is kept, not repeated.
  *
  * <p>One data file is given by {@code safety.data}; a mixture of several is configured in the pom
- * with {@code <mixture>}.
+ * with {@code <mixture>}. An experiment configures several runs at once with {@code <runs>} (see
+ * {@link FinetuneRun}); they execute in order, each into {@code <modelsDirectory>/<id>}.
  */
-@Mojo(name = "finetune", requiresProject = false, threadSafe = true)
+@Mojo(name = "finetune", defaultPhase = LifecyclePhase.COMPILE, requiresProject = false, threadSafe = true)
 public class FinetuneMojo extends AbstractSafetyMojo {
+
+    private static final Pattern VALID_ID = Pattern.compile("[A-Za-z0-9._-]+");
 
     /**
      * The starting model: a Hugging Face checkpoint directory or a llama2.c {@code .bin} file.
      *
      * @since 0.1.0
      */
-    @Parameter(property = "safety.model", required = true)
+    @Parameter(property = "safety.model")
     private File model;
 
     /**
@@ -109,7 +118,25 @@ public class FinetuneMojo extends AbstractSafetyMojo {
     private List<DataComponent> mixture;
 
     /**
-     * Output checkpoint directory.
+     * Fine-tuning runs of an experiment, executed in order (pom only); see {@link FinetuneRun}. Each
+     * setting a run leaves out takes the value of this goal's parameter of the same name. When set,
+     * {@code model}, {@code data} and {@code output} of the goal itself are not used as a run.
+     *
+     * @since 0.1.0
+     */
+    @Parameter
+    private List<FinetuneRun> runs;
+
+    /**
+     * Folder of the runs' checkpoints: run {@code id} writes {@code <modelsDirectory>/<id>}.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "safety.modelsDirectory", defaultValue = "${project.build.directory}/safety/models")
+    private File modelsDirectory;
+
+    /**
+     * Output checkpoint directory of the single run (without {@code <runs>}).
      *
      * @since 0.1.0
      */
@@ -279,11 +306,52 @@ public class FinetuneMojo extends AbstractSafetyMojo {
 
     @Override
     protected void run() {
-        TrainingConfig training = new TrainingConfig(learningRate, minLearningRateRatio,
-                LearningRateSchedule.parse(schedule), warmupRatio, beta1, beta2, epsilon, weightDecay, batchSize,
-                gradientAccumulation, epochs, maxSteps, maxGradNorm, seed, logEvery);
-        FinetuneRequest request = new FinetuneRequest(model.toPath(), tokenizer == null ? null : tokenizer.toPath(),
-                dataMixture(), PromptTemplate.parse(template), maxLength, training, output.toPath(), storageType(),
+        if (runs == null || runs.isEmpty()) {
+            if (model == null) {
+                throw new IllegalArgumentException("No model to fine-tune: set -Dsafety.model=PATH, or <runs> in the pom.");
+            }
+            FinetuneRun single = new FinetuneRun();
+            single.id = output.getName();
+            single.output = output;
+            execute(single);
+            return;
+        }
+        Set<String> ids = new HashSet<>();
+        for (int i = 0; i < runs.size(); i++) {
+            FinetuneRun run = runs.get(i);
+            if (run.id == null || !VALID_ID.matcher(run.id).matches()) {
+                throw new IllegalArgumentException("Invalid <id> '" + run.id + "' of fine-tuning run " + (i + 1)
+                        + ": use letters, digits, '.', '_' and '-' (it names the output folder).");
+            }
+            if (!ids.add(run.id)) {
+                throw new IllegalArgumentException("Duplicate run <id> '" + run.id + "': each run needs its own id,"
+                        + " because it names the output folder.");
+            }
+        }
+        for (int i = 0; i < runs.size(); i++) {
+            getLog().info("Fine-tuning run " + (i + 1) + " of " + runs.size() + ": " + runs.get(i).id);
+            execute(runs.get(i));
+        }
+    }
+
+    /** Trains one run, taking every setting it leaves out from this goal's parameters. */
+    private void execute(FinetuneRun run) {
+        File start = or(run.model, model);
+        if (start == null) {
+            throw new IllegalArgumentException("Fine-tuning run '" + run.id + "' has no <model>: set it in the run or"
+                    + " in the goal's configuration.");
+        }
+        TrainingConfig training = new TrainingConfig(or(run.learningRate, learningRate),
+                or(run.minLearningRateRatio, minLearningRateRatio),
+                LearningRateSchedule.parse(or(run.schedule, schedule)), or(run.warmupRatio, warmupRatio), beta1, beta2,
+                epsilon, or(run.weightDecay, weightDecay), or(run.batchSize, batchSize),
+                or(run.gradientAccumulation, gradientAccumulation), or(run.epochs, epochs), or(run.maxSteps, maxSteps),
+                or(run.maxGradNorm, maxGradNorm), or(run.seed, seed), logEvery);
+        File tokenizerFile = or(run.tokenizer, run.model == null ? tokenizer : null);
+        File target = or(run.output, new File(modelsDirectory, run.id));
+        FinetuneRequest request = new FinetuneRequest(start.toPath(), tokenizerFile == null ? null : tokenizerFile.toPath(),
+                dataMixture(run, training.seed()), PromptTemplate.parse(or(run.template, template)),
+                or(run.maxLength, maxLength), training, target.toPath(), storageType(or(run.dtype, dtype)),
                 ComputeDevice.parse(device), force);
         FinetuneJob.Result result = FinetuneJob.run(request);
         if (!result.skipped()) {
@@ -291,24 +359,28 @@ public class FinetuneMojo extends AbstractSafetyMojo {
         }
     }
 
-    private DataMixture dataMixture() {
+    private DataMixture dataMixture(FinetuneRun run, long dataSeed) {
+        List<DataComponent> configured = or(run.mixture, run.data != null ? null : mixture);
         List<MixtureComponent> components = new ArrayList<>();
-        if (mixture != null && !mixture.isEmpty()) {
-            for (int i = 0; i < mixture.size(); i++) {
-                components.add(mixture.get(i).toComponent(i));
+        if (configured != null && !configured.isEmpty()) {
+            for (int i = 0; i < configured.size(); i++) {
+                components.add(configured.get(i).toComponent(i));
             }
-        } else if (data != null) {
+        } else if (or(run.data, data) != null) {
             DataComponent single = new DataComponent();
-            single.configure(data, dataFormat, instructionField, inputField, responseField,
-                    filters == null ? List.of() : filters, limit, seed);
+            single.configure(or(run.data, data), or(run.dataFormat, dataFormat),
+                    or(run.instructionField, instructionField), or(run.inputField, inputField),
+                    or(run.responseField, responseField), or(run.filters, filters == null ? List.of() : filters),
+                    or(run.limit, limit), dataSeed);
             components.add(single.toComponent(0));
         } else {
-            throw new IllegalArgumentException("No training data: set -Dsafety.data=FILE, or <mixture> in the pom.");
+            throw new IllegalArgumentException("No training data for run '" + run.id + "': set -Dsafety.data=FILE, or"
+                    + " <data> or <mixture> in the pom.");
         }
-        return new DataMixture(components, seed);
+        return new DataMixture(components, dataSeed);
     }
 
-    private SafetensorsDType storageType() {
+    private static SafetensorsDType storageType(String dtype) {
         return switch (dtype.toUpperCase(Locale.ROOT)) {
             case "F32" -> SafetensorsDType.F32;
             case "BF16" -> SafetensorsDType.BF16;

@@ -6,6 +6,7 @@ import io.github.safetyspaces.core.model.ModelConfig;
 import java.io.File;
 import java.nio.file.Files;
 import java.util.Locale;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
@@ -13,7 +14,8 @@ import org.apache.maven.plugins.annotations.Parameter;
  * Converts a llama2.c checkpoint and its tokenizer into a Hugging Face checkpoint directory that
  * the other goals, and transformers, load.
  */
-@Mojo(name = "import-llama2c", requiresProject = false, threadSafe = true)
+@Mojo(name = "import-llama2c", defaultPhase = LifecyclePhase.GENERATE_RESOURCES, requiresProject = false,
+        threadSafe = true)
 public class ImportLlama2cMojo extends AbstractSafetyMojo {
 
     /**

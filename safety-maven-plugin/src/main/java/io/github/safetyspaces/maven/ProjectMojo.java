@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
@@ -31,7 +32,7 @@ import org.apache.maven.plugins.annotations.Parameter;
  * of each projected model, and writes {@code projection.csv} and {@code projection-layers.csv}.
  * See docs/project.md for the definitions and columns.
  */
-@Mojo(name = "project", requiresProject = false, threadSafe = true)
+@Mojo(name = "project", defaultPhase = LifecyclePhase.PACKAGE, requiresProject = false, threadSafe = true)
 public class ProjectMojo extends AbstractSafetyMojo {
 
     /**

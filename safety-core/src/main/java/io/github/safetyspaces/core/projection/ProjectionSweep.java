@@ -133,6 +133,13 @@ public final class ProjectionSweep {
             ReferenceBases reference = new ReferenceBases(baseWeights, alignedWeights, request.cacheRoot(),
                     cacheKey.substring(0, 16));
 
+            // Every fine-tune must match the aligned model, checked before minutes of evaluation.
+            for (Map.Entry<String, Path> finetune : request.finetunes().entrySet()) {
+                try (TensorSource finetuned = LanguageModel.openWeights(finetune.getValue())) {
+                    checkSameTensors(alignedWeights, finetuned, finetune.getKey());
+                }
+            }
+
             // Reference rows: the base, aligned and unprojected fine-tuned models.
             try (LanguageModel base = aligned.withWeights(baseWeights)) {
                 rows.add(referenceRow("base", metrics.measure(base, "base"), metricNames));

@@ -65,6 +65,15 @@ public final class FinetuneJob {
      */
     public static Result run(FinetuneRequest request) {
         long started = System.nanoTime();
+        if (!Files.exists(request.model())) {
+            throw new IllegalArgumentException("Model not found: " + request.model().toAbsolutePath() + "; set the"
+                    + " starting model (<model>, -Dsafety.model=PATH) to a checkpoint directory or a llama2.c .bin"
+                    + " file, or to the output of an earlier run.");
+        }
+        if (request.tokenizer() != null && !Files.isRegularFile(request.tokenizer())) {
+            throw new IllegalArgumentException("Tokenizer not found: " + request.tokenizer().toAbsolutePath()
+                    + "; set <tokenizer> (-Dsafety.tokenizer=FILE) to a tokenizer.json or llama2.c tokenizer file.");
+        }
 
         // Fingerprint of the inputs; a completed run with the same one is kept.
         JsonObject inputs = describeInputs(request);

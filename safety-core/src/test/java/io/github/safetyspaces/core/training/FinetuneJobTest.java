@@ -198,4 +198,16 @@ class FinetuneJobTest {
         assertTrue(error.getMessage().contains("output"), error.getMessage());
         assertFalse(Files.exists(output));
     }
+
+    @Test
+    void missingModelFailsWithPath() throws IOException {
+        Path data = writeData();
+        Path absent = temporary.resolve("no-such-model.bin");
+        FinetuneRequest valid = request(data, temporary.resolve("out"), false);
+        FinetuneRequest request = new FinetuneRequest(absent, null, valid.data(), valid.template(), valid.maxLength(),
+                valid.training(), valid.output(), valid.dtype(), valid.device(), false);
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> FinetuneJob.run(request));
+        assertTrue(error.getMessage().startsWith("Model not found: " + absent.toAbsolutePath()), error.getMessage());
+        assertFalse(Files.exists(valid.output()));
+    }
 }
