@@ -4,6 +4,7 @@ import io.github.safetyspaces.core.data.ComponentSize;
 import io.github.safetyspaces.core.data.DataFormat;
 import io.github.safetyspaces.core.data.DataSource;
 import io.github.safetyspaces.core.data.MixtureComponent;
+import io.github.safetyspaces.core.data.RowRange;
 import java.io.File;
 import java.util.List;
 
@@ -43,6 +44,9 @@ public class DataComponent {
 
     /** Row filters {@code field=value}; a row is kept when all of them match. */
     private List<String> filters = List.of();
+
+    /** Block of rows of the file read, numbered from 1, such as {@code 261-520}; applied before the filters. */
+    private String range;
 
     /** Maximum rows read from the file, after filtering and the seeded shuffle. */
     private Integer limit;
@@ -89,6 +93,9 @@ public class DataComponent {
         }
         for (String filter : filters) {
             builder.addFilter(filter);
+        }
+        if (range != null && !range.isBlank()) {
+            builder.optRange(RowRange.parse(range));
         }
         if (limit != null) {
             builder.optLimit(limit);

@@ -2,6 +2,7 @@ package io.github.safetyspaces.maven;
 
 import io.github.safetyspaces.core.LanguageModel;
 import io.github.safetyspaces.core.data.PromptTemplate;
+import io.github.safetyspaces.core.data.RowRange;
 import io.github.safetyspaces.core.engine.ComputeDevice;
 import io.github.safetyspaces.core.eval.Evaluator;
 import io.github.safetyspaces.core.eval.FewShotPrompts;
@@ -142,6 +143,24 @@ public class ProjectMojo extends AbstractSafetyMojo {
     private String harmfulField;
 
     /**
+     * Block of rows of {@code utilityPrompts} evaluated, numbered from 1, such as {@code 1-500}; by
+     * default every row. It keeps evaluation rows apart from rows of the same file used in training.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "safety.utilityRange")
+    private String utilityRange;
+
+    /**
+     * Block of rows of {@code harmfulPrompts} evaluated, numbered from 1, such as {@code 1-260}; by
+     * default every row.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "safety.harmfulRange")
+    private String harmfulRange;
+
+    /**
      * Prompts drawn from each file with {@code seed}; 0 uses all.
      *
      * @since 0.1.0
@@ -211,6 +230,12 @@ public class ProjectMojo extends AbstractSafetyMojo {
                 .setPromptField(utilityField).optReferenceField(utilityReferenceField);
         PromptSource.Builder harmful = PromptSource.builder().setPath(harmfulPrompts.toPath())
                 .setPromptField(harmfulField);
+        if (utilityRange != null && !utilityRange.isBlank()) {
+            utility.optRange(RowRange.parse(utilityRange));
+        }
+        if (harmfulRange != null && !harmfulRange.isBlank()) {
+            harmful.optRange(RowRange.parse(harmfulRange));
+        }
         if (sample > 0) {
             utility.optSample(sample, seed);
             harmful.optSample(sample, seed);

@@ -25,9 +25,11 @@ import java.util.OptionalLong;
  * @param limit maximum number of rows to keep, at least 1, or empty for all; a limit above the
  *     number of matching rows keeps them all
  * @param seed seed of the shuffle before the limit, or empty to keep file order
+ * @param range the rows of the file read, before the filters, or empty for all rows
  */
 public record DataSource(Path path, DataFormat format, String instructionField, Optional<String> inputField,
-        String responseField, List<RowFilter> filters, OptionalInt limit, OptionalLong seed) {
+        String responseField, List<RowFilter> filters, OptionalInt limit, OptionalLong seed,
+        Optional<RowRange> range) {
 
     /** Default name of the instruction field, as in Alpaca-style data. */
     public static final String DEFAULT_INSTRUCTION_FIELD = "instruction";
@@ -45,6 +47,7 @@ public record DataSource(Path path, DataFormat format, String instructionField, 
         Objects.requireNonNull(inputField, "inputField");
         Objects.requireNonNull(limit, "limit");
         Objects.requireNonNull(seed, "seed");
+        Objects.requireNonNull(range, "range");
         requireFieldName(path, "instructionField", instructionField);
         requireFieldName(path, "responseField", responseField);
         inputField.ifPresent(name -> requireFieldName(path, "inputField", name));
@@ -84,6 +87,7 @@ public record DataSource(Path path, DataFormat format, String instructionField, 
     public String describe() {
         StringBuilder text = new StringBuilder(path.toString());
         List<String> settings = new ArrayList<>();
+        range.ifPresent(rows -> settings.add("rows " + rows));
         if (!filters.isEmpty()) {
             settings.add("filters " + filters);
         }
@@ -114,6 +118,7 @@ public record DataSource(Path path, DataFormat format, String instructionField, 
         private final List<RowFilter> filters = new ArrayList<>();
         private OptionalInt limit = OptionalInt.empty();
         private OptionalLong seed = OptionalLong.empty();
+        private Optional<RowRange> range = Optional.empty();
 
         private Builder() {
         }
@@ -229,6 +234,17 @@ public record DataSource(Path path, DataFormat format, String instructionField, 
         }
 
         /**
+         * Reads only a block of rows of the file, numbered from 1, before the filters (default all rows).
+         *
+         * @param range the rows, for example {@code RowRange.parse("1-260")}
+         * @return this builder
+         */
+        public Builder optRange(RowRange range) {
+            this.range = Optional.of(range);
+            return this;
+        }
+
+        /**
          * Builds the source.
          *
          * @return the source
@@ -240,7 +256,8 @@ public record DataSource(Path path, DataFormat format, String instructionField, 
                 throw new IllegalArgumentException("A data source needs a file; call setPath.");
             }
             DataFormat resolved = format != null ? format : DataFormat.fromExtension(path);
-            return new DataSource(path, resolved, instructionField, inputField, responseField, filters, limit, seed);
+            return new DataSource(path, resolved, instructionField, inputField, responseField, filters, limit, seed,
+                    range);
         }
     }
 }

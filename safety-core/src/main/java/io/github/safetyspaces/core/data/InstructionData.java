@@ -49,8 +49,16 @@ public final class InstructionData {
                     + " of the data source.");
         }
 
-        // Rows of the file, then the filters.
+        // Rows of the file, then the range and the filters.
         List<Row> rows = DataRows.read(file, source.format());
+        if (source.range().isPresent()) {
+            RowRange range = source.range().get();
+            if (range.last() > rows.size()) {
+                throw new IllegalArgumentException("Row range " + range + " of " + file + " ends after the file's "
+                        + rows.size() + " rows; choose a range within 1-" + rows.size() + ".");
+            }
+            rows = rows.stream().filter(row -> range.contains(row.number())).toList();
+        }
         List<Row> kept = new ArrayList<>();
         for (Row row : rows) {
             if (passesFilters(row, source.filters())) {

@@ -132,6 +132,7 @@ public record PromptSet(String name, Path source, List<EvalItem> items) {
             data.optNoInputField();
         }
         source.filters().forEach(data::addFilter);
+        source.range().ifPresent(data::optRange);
         if (source.sampleSize().isPresent()) {
             data.optLimit(source.sampleSize().getAsInt()).optSeed(source.seed());
         }

@@ -2,6 +2,7 @@ package io.github.safetyspaces.core.eval;
 
 import io.github.safetyspaces.core.data.DataFormat;
 import io.github.safetyspaces.core.data.RowFilter;
+import io.github.safetyspaces.core.data.RowRange;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -27,10 +28,11 @@ import java.util.Set;
  * @param sampleSize number of rows to sample, at least 1, or empty to keep all; a size above the
  *     number of matching rows keeps them all, shuffled
  * @param seed seed of the sample's shuffle; unused without a sample size
+ * @param range the rows of the file read, before the filters, or empty for all rows
  */
 public record PromptSource(Path path, DataFormat format, String promptField, Optional<String> referenceField,
         Optional<String> idField, List<String> metadataFields, List<RowFilter> filters, OptionalInt sampleSize,
-        long seed) {
+        long seed, Optional<RowRange> range) {
 
     /** Checks the field names and the sample size. */
     public PromptSource {
@@ -39,6 +41,7 @@ public record PromptSource(Path path, DataFormat format, String promptField, Opt
         Objects.requireNonNull(referenceField, "referenceField");
         Objects.requireNonNull(idField, "idField");
         Objects.requireNonNull(sampleSize, "sampleSize");
+        Objects.requireNonNull(range, "range");
         requireFieldName(path, "promptField", promptField);
         referenceField.ifPresent(name -> requireFieldName(path, "referenceField", name));
         idField.ifPresent(name -> requireFieldName(path, "idField", name));
@@ -122,6 +125,7 @@ public record PromptSource(Path path, DataFormat format, String promptField, Opt
     public String describe() {
         StringBuilder text = new StringBuilder(path.toString());
         List<String> settings = new ArrayList<>();
+        range.ifPresent(rows -> settings.add("rows " + rows));
         if (!filters.isEmpty()) {
             settings.add("filters " + filters);
         }
@@ -152,6 +156,7 @@ public record PromptSource(Path path, DataFormat format, String promptField, Opt
         private final List<RowFilter> filters = new ArrayList<>();
         private OptionalInt sampleSize = OptionalInt.empty();
         private long seed;
+        private Optional<RowRange> range = Optional.empty();
 
         private Builder() {
         }
@@ -245,6 +250,18 @@ public record PromptSource(Path path, DataFormat format, String promptField, Opt
         }
 
         /**
+         * Reads only a block of rows of the file, numbered from 1, before the filters and the sample
+         * (default all rows).
+         *
+         * @param rows the rows, for example {@code RowRange.parse("1-260")}
+         * @return this builder
+         */
+        public Builder optRange(RowRange rows) {
+            this.range = Optional.of(rows);
+            return this;
+        }
+
+        /**
          * Keeps a seeded random sample of the matching rows (default all rows in file order).
          *
          * @param size the number of rows, at least 1
@@ -275,7 +292,7 @@ public record PromptSource(Path path, DataFormat format, String promptField, Opt
             }
             DataFormat resolved = format != null ? format : DataFormat.fromExtension(path);
             return new PromptSource(path, resolved, promptField, referenceField, idField, metadataFields, filters,
-                    sampleSize, seed);
+                    sampleSize, seed, range);
         }
     }
 }

@@ -167,6 +167,7 @@ public final class FinetuneJob {
             JsonArray filters = new JsonArray();
             source.filters().forEach(filter -> filters.add(filter.toString()));
             json.add("filters", filters);
+            source.range().ifPresent(range -> json.addProperty("range", range.toString()));
             source.limit().ifPresent(limit -> json.addProperty("limit", limit));
             source.seed().ifPresent(seed -> json.addProperty("seed", seed));
             json.addProperty("rows", component.size().toString());
