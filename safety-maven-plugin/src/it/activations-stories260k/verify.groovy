@@ -13,7 +13,9 @@ for (model in ['base', 'copy']) {
     assert log.contains("Captured set 'harmful' of ${model}: 64 prompts")
 }
 // The same checkpoint under two names gives the same numbers.
-def rows = { model -> new File(output, "activations-${model}.csv").readLines().drop(1).collect { it.substring(it.indexOf(',')) } }
+def rows = { model ->
+    new File(output, "activations-${model}.csv").readLines().drop(1).collect { it.substring(it.indexOf(',')) }
+}
 assert rows('base') == rows('copy')
 assert output.listFiles().findAll { it.name.startsWith('.') }.isEmpty() : 'a temporary file was left'
 return true

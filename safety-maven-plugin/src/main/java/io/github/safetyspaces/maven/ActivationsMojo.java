@@ -235,7 +235,8 @@ public class ActivationsMojo extends AbstractSafetyMojo {
         List<PromptSet> sets = readPromptSets();
         LayerSelection selection = layers != null && !layers.isBlank() ? LayerSelection.parse(layers)
                 : LayerSelection.band(layerBandStart, layerBandEnd);
-        Optional<PromptTemplate> wrapper = template == null ? Optional.empty() : Optional.of(PromptTemplate.parse(template));
+        Optional<PromptTemplate> wrapper = template == null ? Optional.empty()
+                : Optional.of(PromptTemplate.parse(template));
         getLog().info("Capturing " + sets.size() + " prompt sets on " + checkpoints.size() + " model(s) ("
                 + String.join(", ", checkpoints.keySet()) + "), " + selection.describe() + ", centring " + centre
                 + ", etas " + etas);

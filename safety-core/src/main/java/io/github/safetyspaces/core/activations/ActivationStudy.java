@@ -203,7 +203,8 @@ public final class ActivationStudy {
             layers = request.layers().resolve(model.config().numLayers());
             template = request.template().orElse(model.recordedTemplate().orElse(PromptTemplate.NONE));
             templateOrigin = request.template().isPresent() ? "given explicitly"
-                    : model.recordedTemplate().isPresent() ? "recorded in the checkpoint" : "none (no recorded template)";
+                    : model.recordedTemplate().isPresent() ? "recorded in the checkpoint"
+                    : "none (no recorded template)";
             LOG.info("Hidden states {} of {} ({} of {} layers), prompt template {}", layers, name,
                     request.layers().describe(), model.config().numLayers(), templateOrigin);
 
@@ -224,19 +225,29 @@ public final class ActivationStudy {
 
         // Overlap: per hidden state, every pair of sets, centring choice and eta.
         List<OverlapRow> rows = new ArrayList<>();
-        for (int layer : layers) {
+        for (int i = 0; i < layers.size(); i++) {
+            long layerStarted = System.nanoTime();
+            int layer = layers.get(i);
             Map<String, FloatMatrix> states = new LinkedHashMap<>();
             captured.forEach((set, values) -> states.put(set, values.states(layer)));
             rows.addAll(ActivationOverlap.compare(name, layer, states, request.centring(), request.etas()));
+            LOG.info("Compared the subspaces of {} at hidden state {} ({}/{}) in {} ms", name, layer, i + 1,
+                    layers.size(), (System.nanoTime() - layerStarted) / 1_000_000);
         }
 
         // Outputs: the states first, so that the CSV marks a complete model.
+        Path csv = request.output().resolve(csvName(name));
         Optional<Path> statesFile = Optional.empty();
         if (request.saveStates()) {
+            // A CSV of an earlier run must not stay beside this run's states if writing the new CSV fails.
+            try {
+                Files.deleteIfExists(csv);
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot delete the earlier " + csv + ": " + e.getMessage(), e);
+            }
             statesFile = Optional.of(writeStates(name, checkpoint, template, templateOrigin, request, captured,
                     layers));
         }
-        Path csv = request.output().resolve(csvName(name));
         OverlapCsv.write(csv, rows);
         LOG.info("Wrote {} ({} rows) in {} s", csv, rows.size(), Math.round((System.nanoTime() - started) / 1e9));
         return new ModelResult(name, csv, statesFile, rows);

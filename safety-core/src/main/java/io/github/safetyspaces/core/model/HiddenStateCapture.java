@@ -75,7 +75,8 @@ public final class HiddenStateCapture {
         int hiddenSize = model.config().hiddenSize();
         int[] indices = hiddenStateIndices.stream().mapToInt(Integer::intValue).distinct().sorted().toArray();
         if (indices.length == 0) {
-            throw new IllegalArgumentException("No hidden-state index to capture; pass indices in [0, " + layers + "].");
+            throw new IllegalArgumentException("No hidden-state index to capture; pass indices in [0, " + layers
+                    + "].");
         }
         if (indices[0] < 0 || indices[indices.length - 1] > layers) {
             throw new IllegalArgumentException("Hidden-state indices " + Arrays.toString(indices) + " must be in [0, "

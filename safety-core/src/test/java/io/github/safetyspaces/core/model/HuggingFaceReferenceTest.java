@@ -225,7 +225,7 @@ class HuggingFaceReferenceTest {
     }
 
     /** Asserts that two {@code (N, X)} tensors agree within the tolerance, reporting the worst element. */
-    private static void assertClose(FloatTensor expected, FloatTensor actual, String label) {
+    static void assertClose(FloatTensor expected, FloatTensor actual, String label) {
         assertArrayEquals(expected.shape(), actual.shape(), label + " shape");
         float[] e = expected.data();
         float[] a = actual.data();
