@@ -267,20 +267,7 @@ public class ProjectMojo extends AbstractSafetyMojo {
     }
 
     private Map<String, Path> finetunePaths() {
-        Map<String, Path> paths = new LinkedHashMap<>();
-        if (finetunes != null) {
-            finetunes.forEach((name, dir) -> paths.put(name, dir.toPath()));
-        }
-        if (paths.isEmpty() && finetuneList != null) {
-            for (String pair : finetuneList.split(",")) {
-                String[] parts = pair.trim().split("=", 2);
-                if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
-                    throw new IllegalArgumentException("Invalid entry '" + pair + "' in -Dsafety.finetunes: use"
-                            + " name=DIR pairs separated by commas.");
-                }
-                paths.put(parts[0].trim(), Path.of(parts[1].trim()));
-            }
-        }
+        Map<String, Path> paths = FinetuneCheckpoints.parse(finetunes, finetuneList);
         if (paths.isEmpty()) {
             throw new IllegalArgumentException("No fine-tunes to project: set <finetunes> in the pom or"
                     + " -Dsafety.finetunes=name=DIR,...");

@@ -247,6 +247,56 @@ public final class DecoderModel implements AutoCloseable {
      */
     public NDArray forward(NDArray inputIds, NDArray attentionMask, NDArray positionIds, KvCache cache,
             List<NDArray> hiddenStates) {
+        NDArray x = runLayers(inputIds, attentionMask, positionIds, cache, hiddenStates, config.numLayers());
+
+        // Final norm and output head.
+        NDArray embedding = parameters.get(WeightNames.EMBED_TOKENS);
+        NDArray head = config.tieWordEmbeddings() ? embedding : parameters.get(WeightNames.LM_HEAD);
+        return linear(finalNorm(x), head, null); // (B, T, V)
+    }
+
+    /**
+     * Runs the embedding and the first {@code layerCount} decoder layers of a full pass, without the
+     * final norm and the output head, and returns the residual stream after each of them. Skipping
+     * the head saves a {@code (B, T, V)} logits array, which for a vocabulary of 150,000 tokens is far
+     * larger than every hidden state together.
+     *
+     * <p>Every entry is taken before the final norm, as in {@link #forward(NDArray, NDArray, NDArray,
+     * KvCache, List)}; apply {@link #finalNorm(NDArray)} to entry {@code numLayers} to get the last
+     * entry of Hugging Face's {@code hidden_states}.
+     *
+     * @param inputIds {@code (B, T)} int64 token ids, in the manager that should own the temporaries
+     * @param attentionMask {@code (B, T)} with 1 for real and 0 for padding positions; null means no
+     *     padding. Positions are derived from it, so left and right padding both work.
+     * @param layerCount number of decoder layers to run, in [0, numLayers]
+     * @return {@code layerCount + 1} arrays {@code (B, T, D)}: index 0 the embedding output, index
+     *     {@code i} the output of layer {@code i - 1}
+     */
+    public List<NDArray> residualStream(NDArray inputIds, NDArray attentionMask, int layerCount) {
+        if (layerCount < 0 || layerCount > config.numLayers()) {
+            throw new IllegalArgumentException("layerCount " + layerCount + " is outside [0, "
+                    + config.numLayers() + "]; the model has " + config.numLayers() + " decoder layers.");
+        }
+        List<NDArray> hiddenStates = new ArrayList<>(layerCount + 1);
+        runLayers(inputIds, attentionMask, null, null, hiddenStates, layerCount);
+        return hiddenStates;
+    }
+
+    /**
+     * Applies the final RMSNorm ({@code model.norm}), the step between the last decoder layer and
+     * the output head.
+     *
+     * @param hidden {@code (..., D)} residual-stream states; the result goes to their manager
+     * @return the normed states, same shape
+     */
+    public NDArray finalNorm(NDArray hidden) {
+        Scalars scalars = new Scalars(hidden.getManager(), dataType, config);
+        return rmsNorm(hidden, parameters.get(WeightNames.FINAL_NORM), scalars);
+    }
+
+    /** Runs the embedding and {@code layerCount} decoder layers; returns the last residual state (B, T, D). */
+    private NDArray runLayers(NDArray inputIds, NDArray attentionMask, NDArray positionIds, KvCache cache,
+            List<NDArray> hiddenStates, int layerCount) {
         NDManager scope = inputIds.getManager();
         long batch = inputIds.getShape().get(0);
         long length = inputIds.getShape().get(1);
@@ -280,17 +330,13 @@ public final class DecoderModel implements AutoCloseable {
         }
 
         // Decoder layers.
-        for (int layer = 0; layer < config.numLayers(); layer++) {
+        for (int layer = 0; layer < layerCount; layer++) {
             x = decoderLayer(layer, x, maskBias, rotary, cache, scalars);
             if (hiddenStates != null) {
                 hiddenStates.add(x);
             }
         }
-
-        // Final norm and output head.
-        x = rmsNorm(x, parameters.get(WeightNames.FINAL_NORM), scalars);
-        NDArray head = config.tieWordEmbeddings() ? embedding : parameters.get(WeightNames.LM_HEAD);
-        return linear(x, head, null); // (B, T, V)
+        return x;
     }
 
     private NDArray decoderLayer(int layer, NDArray x, NDArray maskBias, NDArray[] rotary, KvCache cache,

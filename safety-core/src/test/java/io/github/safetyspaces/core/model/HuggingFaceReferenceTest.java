@@ -189,14 +189,14 @@ class HuggingFaceReferenceTest {
 
     // ---- helpers
 
-    private static DecoderModel load(Path directory) {
+    static DecoderModel load(Path directory) {
         ModelConfig config = ModelConfigJson.read(directory);
         try (ShardedCheckpoint checkpoint = ShardedCheckpoint.open(directory)) {
             return DecoderModel.load(config, checkpoint, Device.cpu(), DataType.FLOAT32);
         }
     }
 
-    private static Path fixture(String name) {
+    static Path fixture(String name) {
         URL url = HuggingFaceReferenceTest.class.getResource("/hf-reference/" + name);
         assertNotNull(url, "test resource hf-reference/" + name + " is missing; run make_hf_reference.py");
         try {
@@ -225,7 +225,7 @@ class HuggingFaceReferenceTest {
     }
 
     /** Asserts that two {@code (N, X)} tensors agree within the tolerance, reporting the worst element. */
-    private static void assertClose(FloatTensor expected, FloatTensor actual, String label) {
+    static void assertClose(FloatTensor expected, FloatTensor actual, String label) {
         assertArrayEquals(expected.shape(), actual.shape(), label + " shape");
         float[] e = expected.data();
         float[] a = actual.data();
