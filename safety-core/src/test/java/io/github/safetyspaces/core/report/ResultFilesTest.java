@@ -1,0 +1,77 @@
+package io.github.safetyspaces.core.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ResultFilesTest {
+
+    @TempDir
+    Path folder;
+
+    private Path write(String relative, String text) throws IOException {
+        Path file = folder.resolve(relative);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, text);
+        return file;
+    }
+
+    @Test
+    void validFilesHaveNoProblems() throws IOException {
+        write("projection/projection.csv", "finetune,basis,frac,mso\nuseful,top_k,0.5,0.25\naligned,none,,1e-3\n");
+        assertEquals(List.of(), ResultFiles.check(folder));
+    }
+
+    @Test
+    void nonFiniteCellsNamed() throws IOException {
+        write("a.csv", "pair,mso\nx,NaN\ny,0.5\nz,-Infinity\n");
+        List<String> problems = ResultFiles.check(folder);
+        assertEquals(2, problems.size(), problems.toString());
+        assertTrue(problems.get(0).contains("line 2, column mso: NaN"), problems.get(0));
+        assertTrue(problems.get(1).contains("line 4, column mso: -Infinity"), problems.get(1));
+    }
+
+    @Test
+    void raggedRowNamed() throws IOException {
+        write("b.csv", "a,b,c\n1,2,3\n4,5\n");
+        List<String> problems = ResultFiles.check(folder);
+        assertEquals(1, problems.size());
+        assertTrue(problems.get(0).contains("line 3: 2 cells for 3 columns"), problems.get(0));
+    }
+
+    @Test
+    void headerWithoutRowsNamed() throws IOException {
+        write("c.csv", "a,b\n");
+        List<String> problems = ResultFiles.check(folder);
+        assertEquals(1, problems.size());
+        assertTrue(problems.get(0).endsWith("has a header but no rows."), problems.get(0));
+    }
+
+    @Test
+    void cachesAndHiddenFilesIgnored() throws IOException {
+        write("svd-cache/x.csv", "a\nNaN\n");
+        write("models/.partial.csv", "a\nNaN\n");
+        Path kept = write("models/m/train-log.csv", "step,loss\n1,0.5\n");
+        assertEquals(List.of(kept), ResultFiles.csvFiles(folder));
+        assertEquals(List.of(), ResultFiles.check(folder));
+    }
+
+    @Test
+    void summaryListsModelsAndReferenceRows() throws IOException {
+        write("models/aligned/train-log.csv", "step,loss\n1,2.5\n2,1.25\n");
+        write("projection/projection.csv", "finetune,basis,method,frac,utility_strict,utility_flexible,refusal_rate\n"
+                + "base,none,none,,0.0,0.0,0.0\naligned,none,none,,0.9,0.95,1.0\nuseful,top_k,same,0.5,0.8,0.8,1.0\n");
+        String summary = Files.readString(ExperimentSummary.write(folder, "tiny"));
+        assertTrue(summary.startsWith("# tiny\n"), summary);
+        assertTrue(summary.contains("| models/aligned | 2 | 2.5 | 1.25 |"), summary);
+        assertTrue(summary.contains("| aligned | 0.9 | 0.95 | 1.0 |"), summary);
+        assertTrue(!summary.contains("| useful | 0.8"), "projected rows are not reference rows: " + summary);
+        assertTrue(summary.contains("| projection/projection.csv | 3 |"), summary);
+    }
+}
