@@ -32,40 +32,7 @@ import org.apache.maven.plugins.annotations.Parameter;
  * See docs/project.md for the definitions and columns.
  */
 @Mojo(name = "project", requiresProject = false, threadSafe = true)
-public class ProjectMojo extends AbstractSafetyMojo {
-
-    /**
-     * W0: the pretrained checkpoint (directory or llama2.c {@code .bin}).
-     *
-     * @since 0.1.0
-     */
-    @Parameter(property = "safety.base", required = true)
-    private File base;
-
-    /**
-     * WA: the aligned checkpoint directory; its tokenizer and recorded template are used.
-     *
-     * @since 0.1.0
-     */
-    @Parameter(property = "safety.aligned", required = true)
-    private File aligned;
-
-    /**
-     * Fine-tunes of WA by name, in the pom as {@code <finetunes><useful>DIR</useful></finetunes>}, or on
-     * the command line as comma-separated {@code name=DIR} pairs.
-     *
-     * @since 0.1.0
-     */
-    @Parameter
-    private Map<String, File> finetunes;
-
-    /**
-     * Command-line form of {@code finetunes}: {@code useful=DIR,harmful=DIR}.
-     *
-     * @since 0.1.0
-     */
-    @Parameter(property = "safety.finetunes")
-    private String finetuneList;
+public class ProjectMojo extends AbstractUpdatesMojo {
 
     /**
      * Basis choices: {@code top_k}, {@code random}, {@code random_k}.
@@ -173,14 +140,6 @@ public class ProjectMojo extends AbstractSafetyMojo {
     private File output;
 
     /**
-     * Folder of the SVD cache, shared by sweeps over the same base and aligned checkpoints.
-     *
-     * @since 0.1.0
-     */
-    @Parameter(property = "safety.svdCache", defaultValue = "${project.build.directory}/safety/svd-cache")
-    private File svdCache;
-
-    /**
      * Save every projected model under {@code output/checkpoints}.
      *
      * @since 0.1.0
@@ -234,27 +193,14 @@ public class ProjectMojo extends AbstractSafetyMojo {
             return values;
         };
         ProjectionSweep.Result result = ProjectionSweep.run(new ProjectionSweep.Request(base.toPath(), aligned.toPath(),
-                finetunePaths(), basisChoices, projectionMethods, fracs, seed, output.toPath(), svdCache.toPath(),
-                ComputeDevice.parse(device), writeCheckpoints), metrics);
+                projectedFinetunes(), basisChoices, projectionMethods, fracs, seed, output.toPath(),
+                svdCachePath(), ComputeDevice.parse(device), writeCheckpoints), metrics);
         getLog().info("Projection results: " + result.csv() + " (" + result.svdsComputed() + " SVDs computed, the"
-                + " rest read from " + svdCache + ")");
+                + " rest read from " + svdCachePath() + ")");
     }
 
-    private Map<String, Path> finetunePaths() {
-        Map<String, Path> paths = new LinkedHashMap<>();
-        if (finetunes != null) {
-            finetunes.forEach((name, dir) -> paths.put(name, dir.toPath()));
-        }
-        if (paths.isEmpty() && finetuneList != null) {
-            for (String pair : finetuneList.split(",")) {
-                String[] parts = pair.trim().split("=", 2);
-                if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
-                    throw new IllegalArgumentException("Invalid entry '" + pair + "' in -Dsafety.finetunes: use"
-                            + " name=DIR pairs separated by commas.");
-                }
-                paths.put(parts[0].trim(), Path.of(parts[1].trim()));
-            }
-        }
+    private Map<String, Path> projectedFinetunes() {
+        Map<String, Path> paths = finetunePaths();
         if (paths.isEmpty()) {
             throw new IllegalArgumentException("No fine-tunes to project: set <finetunes> in the pom or"
                     + " -Dsafety.finetunes=name=DIR,...");
