@@ -1,9 +1,11 @@
 package io.github.safetyspaces.maven;
 
 import io.github.safetyspaces.core.engine.Engines;
+import java.io.File;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.List;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
@@ -15,6 +17,9 @@ import org.apache.maven.plugins.annotations.Parameter;
  * translation of the core library's exceptions into Maven's.
  */
 public abstract class AbstractSafetyMojo extends AbstractMojo {
+
+    /** The placeholder that Maven leaves uninterpolated in the build directory when it runs without a pom. */
+    private static final String UNRESOLVED_BASEDIR = "${project.basedir}";
 
     /**
      * Skips the goal. Each skip is logged with the goal's name.
@@ -71,4 +76,23 @@ public abstract class AbstractSafetyMojo extends AbstractMojo {
 
     /** Returns the goal name used in log and error messages. */
     protected abstract String goalName();
+
+    /**
+     * Returns a path parameter with a default under {@code ${project.build.directory}} as a usable path.
+     * Without a pom, Maven 3.9 leaves {@code ${project.basedir}} in the build directory uninterpolated,
+     * so such a default arrives as {@code <cwd>/${project.basedir}/target/...}. That part is replaced by
+     * the working directory, where the project's {@code target} folder would be.
+     *
+     * @param file the parameter value
+     * @return the path, with an uninterpolated {@code ${project.basedir}} resolved
+     */
+    protected static Path resolveStandalone(File file) {
+        String text = file.getPath();
+        int at = text.indexOf(UNRESOLVED_BASEDIR);
+        if (at < 0) {
+            return file.toPath();
+        }
+        String relative = text.substring(at + UNRESOLVED_BASEDIR.length()).replaceFirst("^[/\\\\]+", "");
+        return Path.of(System.getProperty("user.dir")).resolve(relative);
+    }
 }

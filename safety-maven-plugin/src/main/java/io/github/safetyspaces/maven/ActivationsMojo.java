@@ -259,7 +259,7 @@ public class ActivationsMojo extends AbstractSafetyMojo {
         if (aligned != null) {
             available.put(ALIGNED_NAME, aligned.toPath());
         }
-        FinetuneCheckpoints.parse(finetunes, finetuneList).forEach((name, path) -> {
+        FinetuneInputs.resolve(finetunes, finetuneList).forEach((name, path) -> {
             if (available.containsKey(name)) {
                 throw new IllegalArgumentException("The fine-tune name '" + name + "' is also the name of the "
                         + name + " model; rename the fine-tune.");

@@ -34,40 +34,7 @@ import org.apache.maven.plugins.annotations.Parameter;
  * See docs/project.md for the definitions and columns.
  */
 @Mojo(name = "project", defaultPhase = LifecyclePhase.PACKAGE, requiresProject = false, threadSafe = true)
-public class ProjectMojo extends AbstractSafetyMojo {
-
-    /**
-     * W0: the pretrained checkpoint (directory or llama2.c {@code .bin}).
-     *
-     * @since 0.1.0
-     */
-    @Parameter(property = "safety.base", required = true)
-    private File base;
-
-    /**
-     * WA: the aligned checkpoint directory; its tokenizer and recorded template are used.
-     *
-     * @since 0.1.0
-     */
-    @Parameter(property = "safety.aligned", required = true)
-    private File aligned;
-
-    /**
-     * Fine-tunes of WA by name, in the pom as {@code <finetunes><useful>DIR</useful></finetunes>}, or on
-     * the command line as comma-separated {@code name=DIR} pairs.
-     *
-     * @since 0.1.0
-     */
-    @Parameter
-    private Map<String, File> finetunes;
-
-    /**
-     * Command-line form of {@code finetunes}: {@code useful=DIR,harmful=DIR}.
-     *
-     * @since 0.1.0
-     */
-    @Parameter(property = "safety.finetunes")
-    private String finetuneList;
+public class ProjectMojo extends AbstractUpdatesMojo {
 
     /**
      * Basis choices: {@code top_k}, {@code random}, {@code random_k}.
@@ -193,14 +160,6 @@ public class ProjectMojo extends AbstractSafetyMojo {
     private File output;
 
     /**
-     * Folder of the SVD cache, shared by sweeps over the same base and aligned checkpoints.
-     *
-     * @since 0.1.0
-     */
-    @Parameter(property = "safety.svdCache", defaultValue = "${project.build.directory}/safety/svd-cache")
-    private File svdCache;
-
-    /**
      * Save every projected model under {@code output/checkpoints}.
      *
      * @since 0.1.0
@@ -260,14 +219,14 @@ public class ProjectMojo extends AbstractSafetyMojo {
             return values;
         };
         ProjectionSweep.Result result = ProjectionSweep.run(new ProjectionSweep.Request(base.toPath(), aligned.toPath(),
-                finetunePaths(), basisChoices, projectionMethods, fracs, seed, output.toPath(), svdCache.toPath(),
-                ComputeDevice.parse(device), writeCheckpoints), metrics);
+                projectedFinetunes(), basisChoices, projectionMethods, fracs, seed, output.toPath(),
+                svdCachePath(), ComputeDevice.parse(device), writeCheckpoints), metrics);
         getLog().info("Projection results: " + result.csv() + " (" + result.svdsComputed() + " SVDs computed, the"
-                + " rest read from " + svdCache + ")");
+                + " rest read from " + svdCachePath() + ")");
     }
 
-    private Map<String, Path> finetunePaths() {
-        Map<String, Path> paths = FinetuneCheckpoints.parse(finetunes, finetuneList);
+    private Map<String, Path> projectedFinetunes() {
+        Map<String, Path> paths = finetunePaths();
         if (paths.isEmpty()) {
             throw new IllegalArgumentException("No fine-tunes to project: set <finetunes> in the pom or"
                     + " -Dsafety.finetunes=name=DIR,...");

@@ -40,17 +40,4 @@ class ActivationsMojoTest {
         assertThrows(IllegalArgumentException.class,
                 () -> new PromptSetFile(null, new File("x.csv"), "goal").toSource(0, 0, 1));
     }
-
-    @Test
-    void finetunesComeFromPomBeforeCommandLine() {
-        Map<String, Path> fromList = FinetuneCheckpoints.parse(null, "useful=a, harmful=b");
-        assertEquals(List.of("useful", "harmful"), List.copyOf(fromList.keySet()));
-        assertEquals(Path.of("b"), fromList.get("harmful"));
-
-        Map<String, Path> fromPom = FinetuneCheckpoints.parse(Map.of("pom", new File("c")), "useful=a");
-        assertEquals(Map.of("pom", Path.of("c")), fromPom);
-
-        assertTrue(FinetuneCheckpoints.parse(null, null).isEmpty());
-        assertThrows(IllegalArgumentException.class, () -> FinetuneCheckpoints.parse(null, "useful"));
-    }
 }

@@ -1,27 +1,26 @@
 package io.github.safetyspaces.core.projection;
 
+import static io.github.safetyspaces.core.io.CsvTables.formatNumber;
+
 import io.github.safetyspaces.core.LanguageModel;
 import io.github.safetyspaces.core.checkpoint.AtomicDirectory;
 import io.github.safetyspaces.core.checkpoint.SafetensorsDType;
 import io.github.safetyspaces.core.checkpoint.TensorSource;
+import io.github.safetyspaces.core.checkpoint.TensorSources;
 import io.github.safetyspaces.core.engine.ComputeDevice;
 import io.github.safetyspaces.core.io.AtomicFiles;
-import io.github.safetyspaces.core.io.Sha256;
+import io.github.safetyspaces.core.io.CsvTables;
+import io.github.safetyspaces.core.linalg.SvdCache;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVPrinter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -121,7 +120,6 @@ public final class ProjectionSweep {
      */
     public static Result run(Request request, ModelMetrics metrics) {
         long started = System.nanoTime();
-        String cacheKey = Sha256.ofText(Sha256.ofPath(request.base()) + " " + Sha256.ofPath(request.aligned()));
         List<List<String>> rows = new ArrayList<>();
         List<List<String>> layerRows = new ArrayList<>();
         List<String> metricNames = new ArrayList<>();
@@ -131,12 +129,14 @@ public final class ProjectionSweep {
                 TensorSource alignedWeights = LanguageModel.openWeights(request.aligned());
                 LanguageModel aligned = LanguageModel.open(request.aligned(), null, request.device())) {
             ReferenceBases reference = new ReferenceBases(baseWeights, alignedWeights, request.cacheRoot(),
-                    cacheKey.substring(0, 16));
+                    SvdCache.updateKey(request.base(), request.aligned()));
 
             // Every fine-tune must match the aligned model, checked before minutes of evaluation.
             for (Map.Entry<String, Path> finetune : request.finetunes().entrySet()) {
                 try (TensorSource finetuned = LanguageModel.openWeights(finetune.getValue())) {
-                    checkSameTensors(alignedWeights, finetuned, finetune.getKey());
+                    TensorSources.requireSameTensors(alignedWeights, "the aligned model", finetuned,
+                            "Fine-tune '" + finetune.getKey() + "'",
+                            "A fine-tune must start from the aligned checkpoint.");
                 }
             }
 
@@ -151,7 +151,6 @@ public final class ProjectionSweep {
             int done = 0;
             for (Map.Entry<String, Path> finetune : request.finetunes().entrySet()) {
                 try (TensorSource finetuned = LanguageModel.openWeights(finetune.getValue())) {
-                    checkSameTensors(alignedWeights, finetuned, finetune.getKey());
                     try (LanguageModel model = aligned.withWeights(finetuned)) {
                         rows.add(referenceRow(finetune.getKey(), metrics.measure(model, finetune.getKey()),
                                 metricNames));
@@ -178,7 +177,7 @@ public final class ProjectionSweep {
                                         weights.rankLimitedTensors(), values, metricNames));
                                 diagnostics.removedNormByLayer().forEach((layer, norm) -> layerRows.add(List.of(
                                         finetune.getKey(), basis.label(), method.name().toLowerCase(Locale.ROOT),
-                                        format(frac), Integer.toString(layer), format(norm))));
+                                        formatNumber(frac), Integer.toString(layer), formatNumber(norm))));
                                 done++;
                                 double seconds = (System.nanoTime() - started) / 1e9;
                                 LOG.info("Projection {}/{}: {} {} | {} s left", done, cells, label,
@@ -202,33 +201,11 @@ public final class ProjectionSweep {
             throw new UncheckedIOException("Cannot create the output folder " + request.output() + ": "
                     + e.getMessage(), e);
         }
-        AtomicFiles.writeString(csv, toCsv(header, rows));
-        AtomicFiles.writeString(request.output().resolve(LAYERS_CSV), toCsv(List.of("finetune", "basis", "method",
-                "frac", "layer", "removed_norm"), layerRows));
+        AtomicFiles.writeString(csv, CsvTables.toCsv(header, rows));
+        AtomicFiles.writeString(request.output().resolve(LAYERS_CSV), CsvTables.toCsv(List.of("finetune", "basis",
+                "method", "frac", "layer", "removed_norm"), layerRows));
         LOG.info("Wrote {} and {} in {} s", csv, LAYERS_CSV, Math.round((System.nanoTime() - started) / 1e9));
         return new Result(csv, svdsComputed);
-    }
-
-    private static void checkSameTensors(TensorSource aligned, TensorSource finetuned, String name) {
-        Set<String> expected = aligned.names();
-        List<String> problems = new ArrayList<>();
-        for (String tensor : expected) {
-            if (!finetuned.names().contains(tensor)) {
-                problems.add(tensor + " (missing)");
-            } else if (!Arrays.equals(aligned.shape(tensor), finetuned.shape(tensor))) {
-                problems.add(tensor + " " + Arrays.toString(finetuned.shape(tensor)) + " (aligned: "
-                        + Arrays.toString(aligned.shape(tensor)) + ")");
-            }
-        }
-        for (String tensor : finetuned.names()) {
-            if (!expected.contains(tensor)) {
-                problems.add(tensor + " (not in the aligned model)");
-            }
-        }
-        if (!problems.isEmpty()) {
-            throw new IllegalArgumentException("Fine-tune '" + name + "' does not match the aligned model's tensors: "
-                    + problems + ". A fine-tune must start from the aligned checkpoint.");
-        }
     }
 
     private static List<String> referenceRow(String model, Map<String, Double> values, List<String> metricNames) {
@@ -240,8 +217,9 @@ public final class ProjectionSweep {
     private static List<String> cellRow(String finetune, BasisChoice basis, ProjectionMethod method, double frac,
             ProjectionDiagnostics diagnostics, int rankLimited, Map<String, Double> values, List<String> metricNames) {
         List<String> row = new ArrayList<>(List.of(finetune, basis.label(), method.name().toLowerCase(Locale.ROOT),
-                format(frac), format(diagnostics.energyKeptRatio()), format(diagnostics.cosineTaskKept()),
-                format(diagnostics.cosineTaskAlignment()), Integer.toString(rankLimited),
+                formatNumber(frac), formatNumber(diagnostics.energyKeptRatio()),
+                formatNumber(diagnostics.cosineTaskKept()), formatNumber(diagnostics.cosineTaskAlignment()),
+                Integer.toString(rankLimited),
                 Boolean.toString(diagnostics.isDegenerate())));
         appendMetrics(row, values, metricNames);
         return row;
@@ -255,24 +233,6 @@ public final class ProjectionSweep {
             throw new IllegalStateException("Metrics " + values.keySet() + " differ from the first model's "
                     + metricNames + "; every model must report the same metrics.");
         }
-        values.values().forEach(value -> row.add(format(value)));
-    }
-
-    private static String format(double value) {
-        return String.format(Locale.ROOT, "%.6g", value);
-    }
-
-    private static String toCsv(List<String> header, List<List<String>> rows) {
-        StringWriter text = new StringWriter();
-        CSVFormat format = CSVFormat.DEFAULT.builder().setHeader(header.toArray(String[]::new))
-                .setRecordSeparator("\n").get();
-        try (CSVPrinter printer = new CSVPrinter(text, format)) {
-            for (List<String> row : rows) {
-                printer.printRecord(row);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot format CSV: " + e.getMessage(), e);
-        }
-        return text.toString();
+        values.values().forEach(value -> row.add(formatNumber(value)));
     }
 }

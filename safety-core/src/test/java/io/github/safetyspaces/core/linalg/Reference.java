@@ -5,15 +5,16 @@ import java.util.Random;
 
 /**
  * Float64 reference linear algebra for the tests, written without LAPACK so that it can check it: a
- * one-sided Jacobi SVD, Gram-Schmidt bases and matrix products on small double[][] matrices.
+ * one-sided Jacobi SVD, Gram-Schmidt bases and matrix products on small double[][] matrices. Public so that
+ * tests of the analyses built on the package can construct inputs with known spectra and subspaces.
  */
-final class Reference {
+public final class Reference {
 
     private Reference() {
     }
 
     /** Returns an m x n matrix of standard normal values. */
-    static double[][] gaussian(int rows, int columns, Random random) {
+    public static double[][] gaussian(int rows, int columns, Random random) {
         double[][] a = new double[rows][columns];
         for (double[] row : a) {
             for (int j = 0; j < columns; j++) {
@@ -27,7 +28,7 @@ final class Reference {
      * Returns a d x k matrix with orthonormal columns, from modified Gram-Schmidt run twice on a Gaussian
      * matrix (the second pass restores orthogonality to double precision).
      */
-    static double[][] orthonormal(int dimension, int count, Random random) {
+    public static double[][] orthonormal(int dimension, int count, Random random) {
         double[][] q = gaussian(dimension, count, random);
         for (int pass = 0; pass < 2; pass++) {
             for (int j = 0; j < count; j++) {
@@ -79,7 +80,7 @@ final class Reference {
      * plane rotations orthogonalize the columns of A (of Aᵀ when A is wide), and the column norms are then
      * the singular values.
      */
-    static double[] singularValues(double[][] matrix) {
+    public static double[] singularValues(double[][] matrix) {
         double[][] a = matrix.length >= matrix[0].length ? copy(matrix) : transpose(matrix);
         int rows = a.length;
         int columns = a[0].length;
@@ -135,7 +136,7 @@ final class Reference {
         return values;
     }
 
-    static double[][] transpose(double[][] a) {
+    public static double[][] transpose(double[][] a) {
         double[][] t = new double[a[0].length][a.length];
         for (int i = 0; i < a.length; i++) {
             for (int j = 0; j < a[0].length; j++) {
@@ -145,7 +146,7 @@ final class Reference {
         return t;
     }
 
-    static double[][] multiply(double[][] a, double[][] b) {
+    public static double[][] multiply(double[][] a, double[][] b) {
         double[][] c = new double[a.length][b[0].length];
         for (int i = 0; i < a.length; i++) {
             for (int p = 0; p < b.length; p++) {
@@ -170,7 +171,7 @@ final class Reference {
     }
 
     /** Returns the columns from index {@code from} (inclusive) to {@code to} (exclusive). */
-    static double[][] columns(double[][] a, int from, int to) {
+    public static double[][] columns(double[][] a, int from, int to) {
         double[][] result = new double[a.length][to - from];
         for (int i = 0; i < a.length; i++) {
             System.arraycopy(a[i], from, result[i], 0, to - from);
