@@ -242,7 +242,7 @@ public class ActivationsMojo extends AbstractSafetyMojo {
                 + ", etas " + etas);
 
         List<ActivationStudy.ModelResult> results = ActivationStudy.run(new ActivationStudy.Request(checkpoints, sets,
-                wrapper, selection, centre, etas, batchSize, activationsOutput.toPath(), saveActivations,
+                wrapper, selection, centre, etas, batchSize, resolveStandalone(activationsOutput), saveActivations,
                 ComputeDevice.parse(device)));
         for (ActivationStudy.ModelResult result : results) {
             getLog().info("Activation overlaps of " + result.model() + ": " + result.csv()

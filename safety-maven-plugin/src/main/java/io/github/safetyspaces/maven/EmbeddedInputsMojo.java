@@ -37,7 +37,7 @@ public class EmbeddedInputsMojo extends AbstractSafetyMojo {
 
     @Override
     protected void run() {
-        Path folder = inputsDirectory.toPath();
+        Path folder = resolveStandalone(inputsDirectory);
         Path checkpoint = EmbeddedModel.write(folder.resolve("stories260K"));
         EmbeddedDatasets.write(folder.resolve("data"), dataSeed);
         getLog().info("Embedded inputs: model " + checkpoint + ", data sets in " + folder.resolve("data")

@@ -226,11 +226,11 @@ public class EvaluateMojo extends AbstractSafetyMojo {
             GenerationOptions options = new GenerationOptions(maxNewTokens, 0, 1, seed, stops, batchSize);
             Evaluator evaluator = Evaluator.builder().setModel(languageModel).setGenerationOptions(options)
                     .optTemplate(wrapper).build();
-            Evaluation<?> evaluation = evaluator.evaluateAndWrite(task(taskName, promptSet), output.toPath(),
+            Evaluation<?> evaluation = evaluator.evaluateAndWrite(task(taskName, promptSet), resolveStandalone(output),
                     name != null ? name : taskName);
             getLog().info(taskName + " of " + model + " on " + promptSet.size() + " prompts: "
                     + evaluation.report().describeMetrics());
-            getLog().info("Per-sample results and summary: " + output.toPath().resolve(
+            getLog().info("Per-sample results and summary: " + resolveStandalone(output).resolve(
                     (name != null ? name : taskName) + ".jsonl"));
         }
     }

@@ -312,7 +312,7 @@ public class FinetuneMojo extends AbstractSafetyMojo {
             }
             FinetuneRun single = new FinetuneRun();
             single.id = output.getName();
-            single.output = output;
+            single.output = resolveStandalone(output).toFile();
             execute(single);
             return;
         }
@@ -348,7 +348,7 @@ public class FinetuneMojo extends AbstractSafetyMojo {
                 or(run.gradientAccumulation, gradientAccumulation), or(run.epochs, epochs), or(run.maxSteps, maxSteps),
                 or(run.maxGradNorm, maxGradNorm), or(run.seed, seed), logEvery);
         File tokenizerFile = or(run.tokenizer, run.model == null ? tokenizer : null);
-        File target = or(run.output, new File(modelsDirectory, run.id));
+        File target = or(run.output, resolveStandalone(modelsDirectory).resolve(run.id).toFile());
         FinetuneRequest request = new FinetuneRequest(start.toPath(), tokenizerFile == null ? null : tokenizerFile.toPath(),
                 dataMixture(run, training.seed()), PromptTemplate.parse(or(run.template, template)),
                 or(run.maxLength, maxLength), training, target.toPath(), storageType(or(run.dtype, dtype)),

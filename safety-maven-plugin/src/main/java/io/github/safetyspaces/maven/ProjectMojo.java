@@ -201,7 +201,7 @@ public class ProjectMojo extends AbstractUpdatesMojo {
         }
         PromptSet utilitySet = PromptSet.read("utility", utility.build());
         PromptSet harmfulSet = PromptSet.read("harmful", harmful.build());
-        Path evaluations = output.toPath().resolve("eval");
+        Path evaluations = resolveStandalone(output).resolve("eval");
         GenerationOptions options = new GenerationOptions(maxNewTokens, 0, 1, seed, List.of(), batchSize);
 
         ProjectionSweep.ModelMetrics metrics = (LanguageModel model, String label) -> {
@@ -219,7 +219,7 @@ public class ProjectMojo extends AbstractUpdatesMojo {
             return values;
         };
         ProjectionSweep.Result result = ProjectionSweep.run(new ProjectionSweep.Request(base.toPath(), aligned.toPath(),
-                projectedFinetunes(), basisChoices, projectionMethods, fracs, seed, output.toPath(),
+                projectedFinetunes(), basisChoices, projectionMethods, fracs, seed, resolveStandalone(output),
                 svdCachePath(), ComputeDevice.parse(device), writeCheckpoints), metrics);
         getLog().info("Projection results: " + result.csv() + " (" + result.svdsComputed() + " SVDs computed, the"
                 + " rest read from " + svdCachePath() + ")");

@@ -37,7 +37,7 @@ public class VerifyMojo extends AbstractSafetyMojo {
 
     @Override
     protected void run() throws MojoFailureException {
-        Path folder = outputDirectory.toPath();
+        Path folder = resolveStandalone(outputDirectory);
         if (!Files.isDirectory(folder)) {
             throw new MojoFailureException("Nothing to verify: " + folder + " does not exist. Run the experiment's"
                     + " other goals first, for example with mvn verify.");
