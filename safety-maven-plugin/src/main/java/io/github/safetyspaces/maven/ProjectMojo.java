@@ -110,6 +110,17 @@ public class ProjectMojo extends AbstractUpdatesMojo {
     private String harmfulField;
 
     /**
+     * Layout of the utility prompts: {@code labelled} puts {@code Question: } before the question and
+     * {@code Answer:} after it (the usual GSM8K zero-shot layout); {@code plain} gives the bare
+     * question, for models fine-tuned on such questions as instructions. The prompt template applies
+     * either way.
+     *
+     * @since 0.1.0
+     */
+    @Parameter(property = "safety.utilityFormat", defaultValue = "labelled")
+    private String utilityFormat;
+
+    /**
      * Block of rows of {@code utilityPrompts} evaluated, numbered from 1, such as {@code 1-500}; by
      * default every row. It keeps evaluation rows apart from rows of the same file used in training.
      *
@@ -207,7 +218,7 @@ public class ProjectMojo extends AbstractUpdatesMojo {
         ProjectionSweep.ModelMetrics metrics = (LanguageModel model, String label) -> {
             Evaluator evaluator = Evaluator.builder().setModel(model).setGenerationOptions(options)
                     .optTemplate(model.recordedTemplate().orElse(PromptTemplate.NONE)).build();
-            UtilityResult useful = evaluator.evaluateAndWrite(new UtilityTask(utilitySet, FewShotPrompts.zeroShot()),
+            UtilityResult useful = evaluator.evaluateAndWrite(new UtilityTask(utilitySet, utilityLayout()),
                     evaluations, label + "-utility").report();
             RefusalResult refusals = evaluator.evaluateAndWrite(new KeywordHarmfulnessTask(harmfulSet,
                     KeywordRefusalJudge.withDefaultPhrases()), evaluations, label + "-harmfulness").report();
@@ -234,6 +245,15 @@ public class ProjectMojo extends AbstractUpdatesMojo {
         List<String> names = new ArrayList<>(paths.keySet());
         getLog().info("Projecting " + names.size() + " fine-tune(s): " + String.join(", ", names));
         return paths;
+    }
+
+    private FewShotPrompts utilityLayout() {
+        return switch (utilityFormat.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "labelled" -> FewShotPrompts.zeroShot();
+            case "plain" -> FewShotPrompts.plain();
+            default -> throw new IllegalArgumentException("Invalid -Dsafety.utilityFormat '" + utilityFormat
+                    + "': use labelled or plain.");
+        };
     }
 
     @Override

@@ -56,8 +56,14 @@ public final class FewShotPrompts {
     private final int shots;
     private final long seed;
     private final Map<String, Set<Integer>> trainingIndicesByQuestion;
+    private final boolean labelled;
 
     private FewShotPrompts(PromptSet trainingSet, int shots, long seed) {
+        this(trainingSet, shots, seed, true);
+    }
+
+    private FewShotPrompts(PromptSet trainingSet, int shots, long seed, boolean labelled) {
+        this.labelled = labelled;
         this.trainingSet = trainingSet;
         this.training = trainingSet == null ? List.of() : trainingSet.items();
         this.shots = shots;
@@ -76,6 +82,17 @@ public final class FewShotPrompts {
      */
     public static FewShotPrompts zeroShot() {
         return new FewShotPrompts(null, 0, 0);
+    }
+
+    /**
+     * Returns the bare question, without the {@value #QUESTION_PREFIX} and {@value #ANSWER_LABEL}
+     * labels. It suits a model fine-tuned on the questions as instructions: the prompt template
+     * already frames the question, and labels it never saw in training shift its input.
+     *
+     * @return the plain prompts
+     */
+    public static FewShotPrompts plain() {
+        return new FewShotPrompts(null, 0, 0, false);
     }
 
     /**
@@ -153,6 +170,9 @@ public final class FewShotPrompts {
      * @return the examples and the test question in the layout of the class description
      */
     public String render(EvalItem test) {
+        if (!labelled) {
+            return test.prompt();
+        }
         StringBuilder prompt = new StringBuilder();
         for (EvalItem example : examplesFor(test)) {
             prompt.append(QUESTION_PREFIX).append(example.prompt()).append('\n')
@@ -172,6 +192,7 @@ public final class FewShotPrompts {
     public JsonObject settingsJson() {
         JsonObject json = new JsonObject();
         json.addProperty("shots", shots);
+        json.addProperty("labels", labelled);
         json.addProperty("seed", seed);
         json.addProperty("separator", SEPARATOR);
         if (trainingSet != null) {

@@ -27,6 +27,15 @@ class FewShotPromptsTest {
     }
 
     @Test
+    void plainIsTheBareQuestion() {
+        EvalItem test = item(5, "How many legs do 2 cats have?", "#### 8");
+
+        assertEquals("How many legs do 2 cats have?", FewShotPrompts.plain().render(test));
+        assertFalse(FewShotPrompts.plain().settingsJson().get("labels").getAsBoolean());
+        assertTrue(FewShotPrompts.zeroShot().settingsJson().get("labels").getAsBoolean());
+    }
+
+    @Test
     void oneShotLayout() {
         PromptSet training = new PromptSet("train", TRAIN,
                 List.of(item(1, "What is 1+1?", "1+1=2\n#### 2")));
