@@ -1,13 +1,13 @@
 package io.github.safetyspaces.core.activations;
 
 import io.github.safetyspaces.core.io.AtomicFiles;
+import io.github.safetyspaces.core.io.CsvTables;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 
@@ -65,6 +65,6 @@ public final class OverlapCsv {
         if (Double.isNaN(value)) {
             return "";
         }
-        return String.format(Locale.ROOT, "%.6g", value);
+        return CsvTables.formatNumber(value);
     }
 }

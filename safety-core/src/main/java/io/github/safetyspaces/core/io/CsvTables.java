@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.List;
-import java.util.Locale;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 
@@ -14,6 +16,8 @@ import org.apache.commons.csv.CSVPrinter;
  * significant digits.
  */
 public final class CsvTables {
+
+    private static final MathContext SIGNIFICANT_DIGITS = new MathContext(6, RoundingMode.HALF_EVEN);
 
     private CsvTables() {
     }
@@ -40,12 +44,20 @@ public final class CsvTables {
     }
 
     /**
-     * Formats a number with six significant digits in the root locale, for example {@code 0.250000}.
+     * Formats a number with at most six significant digits and no trailing zeros, in plain notation:
+     * {@code 0.25}, {@code 1}, {@code 0.0166667}. A fraction written as {@code 0.01} in a pom stays
+     * {@code 0.01} in the CSV, so rows can be selected by the value the user wrote.
      *
      * @param value the number
-     * @return its text
+     * @return its text; {@code NaN} or {@code Infinity} for a value that is not finite
      */
     public static String formatNumber(double value) {
-        return String.format(Locale.ROOT, "%.6g", value);
+        if (!Double.isFinite(value)) {
+            return Double.toString(value);
+        }
+        if (value == 0) {
+            return "0";
+        }
+        return new BigDecimal(value).round(SIGNIFICANT_DIGITS).stripTrailingZeros().toPlainString();
     }
 }
