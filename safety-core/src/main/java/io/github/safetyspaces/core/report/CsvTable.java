@@ -7,9 +7,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -29,8 +31,8 @@ public record CsvTable(Path file, List<String> columns, List<Map<String, String>
      *
      * @param file the file
      * @return the table
-     * @throws IllegalArgumentException naming the file and line when a row has a different number of
-     *     cells than the header, or the header is missing
+     * @throws CsvFormatException naming the file and line when a row has a different number of cells
+     *     than the header, the header is missing, or quoting is malformed
      */
     public static CsvTable read(Path file) {
         CSVFormat format = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get();
@@ -38,15 +40,22 @@ public record CsvTable(Path file, List<String> columns, List<Map<String, String>
                 CSVParser parser = CSVParser.builder().setReader(reader).setFormat(format).get()) {
             List<String> columns = parser.getHeaderNames();
             if (columns.isEmpty()) {
-                throw new IllegalArgumentException("Invalid CSV " + file + ": the header row is missing.");
+                throw new CsvFormatException(file, 1, "the header row is missing.");
+            }
+            Set<String> seen = new HashSet<>();
+            for (String column : columns) {
+                if (!seen.add(column)) {
+                    throw new CsvFormatException(file, 1, "the header has the column '" + column
+                            + "' twice; each column needs its own name.");
+                }
             }
             List<Map<String, String>> rows = new ArrayList<>();
             List<Long> lines = new ArrayList<>();
             for (CSVRecord record : parser) {
                 long line = parser.getCurrentLineNumber();
                 if (record.size() != columns.size()) {
-                    throw new IllegalArgumentException("Invalid CSV " + file + " at line " + line + ": "
-                            + record.size() + " cells for " + columns.size() + " columns.");
+                    throw new CsvFormatException(file, line, record.size() + " cells for " + columns.size()
+                            + " columns.");
                 }
                 rows.add(record.toMap());
                 lines.add(line);
@@ -54,9 +63,13 @@ public record CsvTable(Path file, List<String> columns, List<Map<String, String>
             return new CsvTable(file, List.copyOf(columns), List.copyOf(rows), List.copyOf(lines));
         } catch (IOException e) {
             throw new UncheckedIOException("Failed to read " + file + ": " + e.getMessage(), e);
-        } catch (IllegalStateException e) {
-            // Commons CSV reports malformed quoting this way.
-            throw new IllegalArgumentException("Invalid CSV " + file + ": " + e.getMessage(), e);
+        } catch (CsvFormatException e) {
+            throw e;
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            // Commons CSV reports malformed quoting this way, and a duplicate or blank column name too.
+            CsvFormatException invalid = new CsvFormatException(file, 0, e.getMessage());
+            invalid.initCause(e);
+            throw invalid;
         }
     }
 

@@ -1,13 +1,10 @@
 package io.github.safetyspaces.core.report;
 
 import io.github.safetyspaces.core.io.AtomicFiles;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * Writes {@code summary.md}, a short Markdown overview of an experiment folder: the models trained
@@ -34,8 +31,7 @@ public final class ExperimentSummary {
         StringBuilder text = new StringBuilder("# ").append(title).append("\n\n");
 
         // Models trained by the finetune goal: any folder with a training log.
-        Path models = folder.resolve("models");
-        List<Path> logs = trainingLogs(models);
+        List<Path> logs = ResultFiles.trainingLogs(folder);
         if (!logs.isEmpty()) {
             text.append("## Fine-tuned models\n\n| model | steps | first loss | last loss |\n|---|---|---|---|\n");
             for (Path log : logs) {
@@ -80,16 +76,5 @@ public final class ExperimentSummary {
         Path file = folder.resolve(FILE_NAME);
         AtomicFiles.writeString(file, text.toString());
         return file;
-    }
-
-    private static List<Path> trainingLogs(Path models) {
-        if (!Files.isDirectory(models)) {
-            return List.of();
-        }
-        try (Stream<Path> dirs = Files.list(models)) {
-            return dirs.map(dir -> dir.resolve("train-log.csv")).filter(Files::isRegularFile).sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Failed to list " + models + ": " + e.getMessage(), e);
-        }
     }
 }

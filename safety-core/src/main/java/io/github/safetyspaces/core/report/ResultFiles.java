@@ -1,17 +1,22 @@
 package io.github.safetyspaces.core.report;
 
+import io.github.safetyspaces.core.report.schema.FileSchema;
+import io.github.safetyspaces.core.report.schema.ResultSchemas;
+import io.github.safetyspaces.core.report.schema.SchemaCheck;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Finds and checks the CSV files of an experiment folder. The checks here apply to every result
- * file: a header, the same number of cells in every row, and no NaN or infinite number.
+ * Finds and checks the CSV files of an experiment folder. Every file gets the generic checks: a
+ * header, at least one row, the same number of cells in every row, and no NaN or infinite number. A
+ * file that a goal of this plugin writes is also checked against its schema in {@link ResultSchemas}.
  */
 public final class ResultFiles {
 
@@ -28,12 +33,24 @@ public final class ResultFiles {
      * @return the files, relative order stable across runs
      */
     public static List<Path> csvFiles(Path folder) {
+        return files(folder, ".csv");
+    }
+
+    /**
+     * Lists the files under a folder whose names end in one of the given suffixes, in path order,
+     * skipping caches and hidden temporary files.
+     *
+     * @param folder the experiment's output folder
+     * @param suffixes file name endings such as {@code .csv}
+     * @return the files, sorted by path
+     */
+    public static List<Path> files(Path folder, String... suffixes) {
         if (!Files.isDirectory(folder)) {
             return List.of();
         }
         try (Stream<Path> files = Files.walk(folder)) {
             return files.filter(Files::isRegularFile)
-                    .filter(file -> file.getFileName().toString().endsWith(".csv"))
+                    .filter(file -> Stream.of(suffixes).anyMatch(file.getFileName().toString()::endsWith))
                     .filter(file -> !file.getFileName().toString().startsWith("."))
                     .filter(file -> SKIPPED_FOLDERS.stream().noneMatch(skipped ->
                             folder.relativize(file).startsWith(skipped)))
@@ -45,45 +62,73 @@ public final class ResultFiles {
     }
 
     /**
+     * Lists the training logs of the fine-tuned models, {@code models/<id>/train-log.csv}.
+     *
+     * @param folder the experiment's output folder
+     * @return the logs, sorted by path; empty when there is no {@code models} folder
+     */
+    public static List<Path> trainingLogs(Path folder) {
+        Path models = folder.resolve("models");
+        if (!Files.isDirectory(models)) {
+            return List.of();
+        }
+        try (Stream<Path> dirs = Files.list(models)) {
+            return dirs.map(dir -> dir.resolve("train-log.csv")).filter(Files::isRegularFile).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Failed to list " + models + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Reads every CSV file under a folder and collects the problems found.
      *
      * @param folder the experiment's output folder
-     * @return one message per problem, naming the file, line and column; empty when all are valid
+     * @return the problems, by file in path order; empty when all files are valid
      */
-    public static List<String> check(Path folder) {
-        List<String> problems = new ArrayList<>();
+    public static List<CsvProblem> check(Path folder) {
+        List<CsvProblem> problems = new ArrayList<>();
         for (Path file : csvFiles(folder)) {
-            CsvTable table;
-            try {
-                table = CsvTable.read(file);
-            } catch (IllegalArgumentException e) {
-                problems.add(e.getMessage());
-                continue;
-            }
-            if (table.rows().isEmpty()) {
-                problems.add(file + " has a header but no rows.");
-            }
-            for (int i = 0; i < table.rows().size(); i++) {
-                for (Map.Entry<String, String> cell : table.rows().get(i).entrySet()) {
-                    if (isNonFinite(cell.getValue())) {
-                        problems.add(file + " line " + table.lines().get(i) + ", column " + cell.getKey() + ": "
-                                + cell.getValue() + " is not a finite number.");
-                    }
-                }
-            }
+            problems.addAll(check(folder, file));
         }
         return problems;
     }
 
-    private static boolean isNonFinite(String cell) {
-        String value = cell.trim();
-        if (value.equalsIgnoreCase("nan") || value.equalsIgnoreCase("inf") || value.equalsIgnoreCase("-inf")) {
-            return true;
-        }
+    /**
+     * Checks one CSV file: the generic checks, then its schema's when it has one.
+     *
+     * @param folder the experiment's output folder, for the relative path in messages
+     * @param file the file
+     * @return the problems found, whole-file problems first, then by line and column
+     */
+    public static List<CsvProblem> check(Path folder, Path file) {
+        Path relative = folder.relativize(file);
+        CsvTable table;
         try {
-            return !Double.isFinite(Double.parseDouble(value));
-        } catch (NumberFormatException e) {
-            return false;
+            table = CsvTable.read(file);
+        } catch (CsvFormatException e) {
+            return List.of(new CsvProblem(relative, e.line(), 0, null, null, e.detail()));
         }
+
+        List<CsvProblem> problems = new ArrayList<>();
+        if (table.rows().isEmpty()) {
+            problems.add(CsvProblem.ofFile(relative, "has a header but no rows."));
+        }
+        Optional<FileSchema> schema = ResultSchemas.forFile(file);
+        if (schema.isPresent()) {
+            problems.addAll(SchemaCheck.check(table, relative, schema.get()));
+        }
+        for (int i = 0; i < table.rows().size(); i++) {
+            for (int c = 0; c < table.columns().size(); c++) {
+                String column = table.columns().get(c);
+                String cell = table.rows().get(i).get(column);
+                if (Cells.isNonFinite(cell)) {
+                    problems.add(new CsvProblem(relative, table.lines().get(i), c + 1, column, cell,
+                            "not a finite number; NaN and infinite values are not allowed in results."));
+                }
+            }
+        }
+        // File-level problems first, then by line and column.
+        problems.sort(Comparator.comparingLong(CsvProblem::line).thenComparingInt(CsvProblem::columnNumber));
+        return problems;
     }
 }

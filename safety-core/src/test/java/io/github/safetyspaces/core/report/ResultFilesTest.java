@@ -24,40 +24,53 @@ class ResultFilesTest {
 
     @Test
     void validFilesHaveNoProblems() throws IOException {
-        write("projection/projection.csv", "finetune,basis,frac,mso\nuseful,top_k,0.5,0.25\naligned,none,,1e-3\n");
+        write("extra/sweep.csv", "finetune,basis,frac,mso\nuseful,top_k,0.5,0.25\naligned,none,,1e-3\n");
         assertEquals(List.of(), ResultFiles.check(folder));
+    }
+
+    private List<String> messages() {
+        return ResultFiles.check(folder).stream().map(CsvProblem::message).toList();
     }
 
     @Test
     void nonFiniteCellsNamed() throws IOException {
         write("a.csv", "pair,mso\nx,NaN\ny,0.5\nz,-Infinity\n");
-        List<String> problems = ResultFiles.check(folder);
+        List<String> problems = messages();
         assertEquals(2, problems.size(), problems.toString());
-        assertTrue(problems.get(0).contains("line 2, column mso: NaN"), problems.get(0));
-        assertTrue(problems.get(1).contains("line 4, column mso: -Infinity"), problems.get(1));
+        assertEquals("a.csv line 2, column 2 (mso), value \"NaN\": not a finite number; NaN and infinite values"
+                + " are not allowed in results.", problems.get(0));
+        assertTrue(problems.get(1).startsWith("a.csv line 4, column 2 (mso), value \"-Infinity\": not a finite"),
+                problems.get(1));
     }
 
     @Test
     void raggedRowNamed() throws IOException {
         write("b.csv", "a,b,c\n1,2,3\n4,5\n");
-        List<String> problems = ResultFiles.check(folder);
-        assertEquals(1, problems.size());
-        assertTrue(problems.get(0).contains("line 3: 2 cells for 3 columns"), problems.get(0));
+        List<String> problems = messages();
+        assertEquals(List.of("b.csv line 3: 2 cells for 3 columns."), problems);
     }
 
     @Test
     void headerWithoutRowsNamed() throws IOException {
         write("c.csv", "a,b\n");
-        List<String> problems = ResultFiles.check(folder);
-        assertEquals(1, problems.size());
-        assertTrue(problems.get(0).endsWith("has a header but no rows."), problems.get(0));
+        List<String> problems = messages();
+        assertEquals(List.of("c.csv: has a header but no rows."), problems);
+    }
+
+    @Test
+    void duplicateColumnNameNamed() throws IOException {
+        write("d.csv", "a,a\n1,2\n");
+        List<String> problems = messages();
+        assertEquals(1, problems.size(), problems.toString());
+        assertEquals("d.csv line 1: the header has the column 'a' twice; each column needs its own name.",
+                problems.get(0));
     }
 
     @Test
     void cachesAndHiddenFilesIgnored() throws IOException {
         write("svd-cache/x.csv", "a\nNaN\n");
         write("models/.partial.csv", "a\nNaN\n");
-        Path kept = write("models/m/train-log.csv", "step,loss\n1,0.5\n");
+        Path kept = write("models/m/log.csv", "step,loss\n1,0.5\n");
         assertEquals(List.of(kept), ResultFiles.csvFiles(folder));
         assertEquals(List.of(), ResultFiles.check(folder));
     }
