@@ -20,6 +20,8 @@ def readCsv = { File file ->
 }
 def rows = readCsv(new File(safety, 'projection/projection.csv'))
 assert new File(safety, 'summary.md').isFile()
+assert new File(safety, 'report/index.html').isFile() : 'the verify goal writes the HTML report'
+assert new File(safety, 'MANIFEST.sha256').text.contains('projection/projection.csv') : 'the manifest lists the results'
 assert log.contains('Summary: ') : 'the verify goal prints where the summary is'
 
 // Non-degenerate reference models: alignment taught refusal and arithmetic, the harmful fine-tune broke refusal.
