@@ -1,5 +1,6 @@
 package io.github.safetyspaces.maven;
 
+import io.github.safetyspaces.core.checkpoint.SafetensorsDType;
 import io.github.safetyspaces.core.engine.Engines;
 import java.io.File;
 import java.io.UncheckedIOException;
@@ -7,6 +8,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
@@ -94,5 +96,20 @@ public abstract class AbstractSafetyMojo extends AbstractMojo {
         }
         String relative = text.substring(at + UNRESOLVED_BASEDIR.length()).replaceFirst("^[/\\\\]+", "");
         return Path.of(System.getProperty("user.dir")).resolve(relative);
+    }
+
+    /**
+     * Parses the {@code dtype} parameter: the storage type of saved weights.
+     *
+     * @param dtype {@code F32} or {@code BF16}, in any case
+     * @return the storage type
+     * @throws IllegalArgumentException naming the value and the accepted ones
+     */
+    protected static SafetensorsDType storageType(String dtype) {
+        return switch (dtype.toUpperCase(Locale.ROOT)) {
+            case "F32" -> SafetensorsDType.F32;
+            case "BF16" -> SafetensorsDType.BF16;
+            default -> throw new IllegalArgumentException("Invalid -Dsafety.dtype '" + dtype + "': use F32 or BF16.");
+        };
     }
 }

@@ -2,7 +2,6 @@ package io.github.safetyspaces.maven;
 
 import static io.github.safetyspaces.maven.FinetuneRun.or;
 
-import io.github.safetyspaces.core.checkpoint.SafetensorsDType;
 import io.github.safetyspaces.core.data.DataMixture;
 import io.github.safetyspaces.core.data.MixtureComponent;
 import io.github.safetyspaces.core.data.PromptTemplate;
@@ -15,7 +14,6 @@ import java.io.File;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
@@ -378,14 +376,6 @@ public class FinetuneMojo extends AbstractSafetyMojo {
                     + " <data> or <mixture> in the pom.");
         }
         return new DataMixture(components, dataSeed);
-    }
-
-    private static SafetensorsDType storageType(String dtype) {
-        return switch (dtype.toUpperCase(Locale.ROOT)) {
-            case "F32" -> SafetensorsDType.F32;
-            case "BF16" -> SafetensorsDType.BF16;
-            default -> throw new IllegalArgumentException("Invalid -Dsafety.dtype '" + dtype + "': use F32 or BF16.");
-        };
     }
 
     @Override

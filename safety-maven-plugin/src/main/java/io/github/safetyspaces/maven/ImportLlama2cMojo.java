@@ -5,7 +5,6 @@ import io.github.safetyspaces.core.llama2c.Llama2cConverter;
 import io.github.safetyspaces.core.model.ModelConfig;
 import java.io.File;
 import java.nio.file.Files;
-import java.util.Locale;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
@@ -64,11 +63,7 @@ public class ImportLlama2cMojo extends AbstractSafetyMojo {
             getLog().info("Skipping import-llama2c: " + output + " already holds a checkpoint (safety.skipExisting).");
             return;
         }
-        SafetensorsDType storage = switch (dtype.toUpperCase(Locale.ROOT)) {
-            case "F32" -> SafetensorsDType.F32;
-            case "BF16" -> SafetensorsDType.BF16;
-            default -> throw new IllegalArgumentException("Invalid safety.dtype '" + dtype + "': use F32 or BF16.");
-        };
+        SafetensorsDType storage = storageType(dtype);
         ModelConfig config = Llama2cConverter.convert(checkpoint.toPath(), tokenizer.toPath(), output.toPath(), storage);
         getLog().info(String.format("Wrote %s: %d layers, hidden size %d, %d parameters, %s weights.", output,
                 config.numLayers(), config.hiddenSize(), config.parameterCount(), storage));

@@ -45,12 +45,24 @@ public final class AtomicFiles {
      * @throws UncheckedIOException naming the file when writing fails; no temporary file is left
      */
     public static void writeString(Path target, String text) {
+        write(target, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Writes a file atomically, replacing any existing file: the bytes go to a temporary file beside
+     * it, which is flushed to disk and then renamed.
+     *
+     * @param target the file
+     * @param content its bytes
+     * @throws UncheckedIOException naming the file when writing fails; no temporary file is left
+     */
+    public static void write(Path target, byte[] content) {
         Path absolute = target.toAbsolutePath();
         Path temporary = temporarySibling(absolute, "tmp");
         try {
             Files.createFile(temporary);
             try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
-                ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+                ByteBuffer bytes = ByteBuffer.wrap(content);
                 while (bytes.hasRemaining()) {
                     channel.write(bytes);
                 }

@@ -70,8 +70,8 @@ class ResultFilesTest {
     void cachesAndHiddenFilesIgnored() throws IOException {
         write("svd-cache/x.csv", "a\nNaN\n");
         write("models/.partial.csv", "a\nNaN\n");
-        Path kept = write("models/m/log.csv", "step,loss\n1,0.5\n");
-        assertEquals(List.of(kept), ResultFiles.csvFiles(folder));
+        Path trainLog = write("models/m/log.csv", "step,loss\n1,0.5\n");
+        assertEquals(List.of(trainLog), ResultFiles.csvFiles(folder));
         assertEquals(List.of(), ResultFiles.check(folder));
     }
 

@@ -7,7 +7,7 @@ import java.util.Objects;
 import java.util.stream.Collectors;
 
 /**
- * What one column of a result file may contain.
+ * The rules for the cells of one column of a result file.
  *
  * @param name the column name in the header
  * @param type the type of its non-empty cells
