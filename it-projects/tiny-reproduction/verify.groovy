@@ -44,4 +44,24 @@ def varying = { column ->
 }
 assert varying('utility_strict') > 0 : 'utility never varies across fracs'
 assert varying('harmfulness') > 0 : 'harmfulness never varies across fracs'
+
+// Determinism: the second invocation ran the whole experiment again from a clean state in
+// target-rerun; every CSV file of both runs must be byte-identical. Under CI it always runs.
+def rerun = new File(basedir, 'target-rerun/safety')
+if (!rerun.isDirectory()) {
+    assert System.getenv('CI') != 'true' : 'CI must run the determinism check; do not set -Dsafety.rerun=false'
+    println 'Determinism not checked: the second run was turned off (-Dsafety.rerun=false).'
+    return true
+}
+def csvFiles = { File root ->
+    def found = []
+    root.eachFileRecurse(groovy.io.FileType.FILES) { if (it.name.endsWith('.csv')) found << root.toPath().relativize(it.toPath()).toString() }
+    found.sort()
+}
+def first = csvFiles(safety)
+assert first.size() >= 10 : "expected the CSV files of every goal, found ${first}"
+assert csvFiles(rerun) == first : "the runs wrote different CSV files: ${first} vs ${csvFiles(rerun)}"
+def differing = first.findAll { !Arrays.equals(new File(safety, it).bytes, new File(rerun, it).bytes) }
+assert differing.isEmpty() : "CSV files that differ between two runs from a clean state: ${differing}"
+println "Determinism: ${first.size()} CSV files byte-identical in two runs from a clean state"
 return true
