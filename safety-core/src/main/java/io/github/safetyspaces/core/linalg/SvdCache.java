@@ -7,12 +7,13 @@ import io.github.safetyspaces.core.checkpoint.SafetensorsFormatException;
 import io.github.safetyspaces.core.checkpoint.SafetensorsWriter;
 import io.github.safetyspaces.core.io.InterProcessLock;
 import io.github.safetyspaces.core.io.Sha256;
-import java.io.IOException;
+import io.github.safetyspaces.core.io.AtomicFiles;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -125,6 +126,8 @@ public final class SvdCache {
         String memberList = String.join(MEMBER_SEPARATOR, members);
 
         try (InterProcessLock lock = InterProcessLock.acquire(lockFile(file), "SVD cache entry " + entry)) {
+            // Every writer of this entry holds the lock, so a temporary of it now is from a killed process.
+            AtomicFiles.removeStaleTemporaries(file, Duration.ZERO);
             Svd svd = read(file, shape, memberList, rows, columns);
             if (svd != null) {
                 reused.incrementAndGet();
@@ -220,12 +223,7 @@ public final class SvdCache {
     }
 
     private static void write(Path file, Svd svd, String shape, String memberList) {
-        try {
-            Files.createDirectories(file.getParent());
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot create the SVD cache folder " + file.getParent() + ": "
-                    + e.getMessage(), e);
-        }
+        AtomicFiles.createDirectories(file.getParent(), "SVD cache folder");
         FloatMatrix u = (FloatMatrix) svd.u();
         double[] singularValues = svd.singularValues();
         float[] values = new float[singularValues.length];

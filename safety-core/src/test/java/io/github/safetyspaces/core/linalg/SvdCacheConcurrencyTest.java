@@ -50,7 +50,8 @@ class SvdCacheConcurrencyTest {
         Files.createFile(go);
         for (int p = 0; p < 2; p++) {
             assertTrue(processes.get(p).waitFor(180, TimeUnit.SECONDS), "probe " + p + " did not finish");
-            assertEquals(0, processes.get(p).exitValue(), Files.readString(temporary.resolve("log-" + p)));
+            assertEquals(0, processes.get(p).exitValue(), "exit value of probe " + p + ", log:\n"
+                    + Files.readString(temporary.resolve("log-" + p)));
         }
 
         int computed = 0;
