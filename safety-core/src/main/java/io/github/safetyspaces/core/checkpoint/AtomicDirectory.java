@@ -99,13 +99,14 @@ public final class AtomicDirectory {
         }
     }
 
-    /** Runs the writer, naming the target in an I/O error, whose file path would name only the temporary. */
+    /** Runs the writer, naming the target in an I/O error, whose own path would name only the temporary. */
     private static void fill(Path temporary, Path target, Consumer<Path> writer) {
         try {
             writer.accept(temporary);
         } catch (UncheckedIOException e) {
-            throw new UncheckedIOException("Failed to write the directory " + target + ": " + e.getMessage()
-                    + " The partial directory was deleted; " + target + " was left as it was.", e.getCause());
+            throw new UncheckedIOException("Failed to write the directory " + target + ": " + e.getCause() + ". Check"
+                    + " that " + target.getParent() + " is a writable folder with free space, or choose another output"
+                    + " folder. The partial directory is deleted and " + target + " is left as it was.", e.getCause());
         }
     }
 

@@ -48,8 +48,11 @@ public final class Manifest {
      */
     public static void remove(Path folder) {
         Path manifest = folder.resolve(FILE_NAME);
+        if (!Files.exists(manifest)) {
+            return;
+        }
         try {
-            Files.deleteIfExists(manifest);
+            Files.delete(manifest);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot delete the old " + manifest + ": " + e + ". Check that " + folder
                     + " is writable.", e);

@@ -25,12 +25,14 @@ public final class ResultFiles {
     private static final List<String> SKIPPED_FOLDERS = List.of("svd-cache");
 
     /**
-     * Result files that one goal writes together, main file first: each companion appears only after its
-     * main file's old version is gone, so a companion without its main file is left by an interrupted run.
+     * Companions of result files that one goal writes together, by the main file's name. The goal removes
+     * the old main file first and renames the new one into place last, so a companion without its main
+     * file is what an interrupted run leaves. A main file alone is accepted: no write leaves that state, and
+     * trimmed copies of results often keep only the main table.
      */
     private static final Map<String, List<String>> COMPANIONS = Map.of(
             "projection.csv", List.of("projection-layers.csv"),
-            "update-spaces.csv", List.of("update-spaces-summary.csv"));
+            "update-spaces-summary.csv", List.of("update-spaces.csv"));
 
     private ResultFiles() {
     }
@@ -114,25 +116,18 @@ public final class ResultFiles {
         return problems;
     }
 
-    /** Reports each file of a group written together whose partner is missing beside it. */
+    /** Reports each companion file whose main file is missing beside it. */
     private static List<CsvProblem> checkCompanions(Path folder, List<Path> files) {
         List<CsvProblem> problems = new ArrayList<>();
         for (Path file : files) {
             String name = file.getFileName().toString();
-            for (Map.Entry<String, List<String>> group : COMPANIONS.entrySet()) {
-                List<String> members = new ArrayList<>(group.getValue());
-                members.add(0, group.getKey());
-                if (!members.contains(name)) {
-                    continue;
+            COMPANIONS.forEach((main, companions) -> {
+                if (companions.contains(name) && !Files.isRegularFile(file.resolveSibling(main))) {
+                    problems.add(CsvProblem.ofFile(folder.relativize(file), "exists without " + main + ", which the"
+                            + " same goal writes after it; the goal was interrupted or the file deleted, so run the"
+                            + " goal again."));
                 }
-                for (String partner : members) {
-                    if (!partner.equals(name) && !Files.isRegularFile(file.resolveSibling(partner))) {
-                        problems.add(CsvProblem.ofFile(folder.relativize(file), "exists without " + partner
-                                + ", which the same goal writes with it; the goal was interrupted or the file"
-                                + " deleted, so run the goal again."));
-                    }
-                }
-            }
+            });
         }
         return problems;
     }

@@ -279,10 +279,11 @@ public final class UpdateSpaces {
         AtomicFiles.createDirectories(request.output(), "output folder");
         Path csv = request.output().resolve(CSV);
         Path summaryCsv = request.output().resolve(SUMMARY_CSV);
-        // One group, so that a run killed while writing never leaves a new table beside an old one.
+        // One group, so that a run killed while writing never leaves a new table beside an old one. The
+        // summary, which expectations usually read, is the main file: it appears last.
         Map<Path, String> tables = new LinkedHashMap<>();
-        tables.put(csv, table);
         tables.put(summaryCsv, summary);
+        tables.put(csv, table);
         AtomicFiles.writeGroup(tables);
 
         int degenerate = (int) rows.stream().filter(OverlapRow::degenerate).count();
