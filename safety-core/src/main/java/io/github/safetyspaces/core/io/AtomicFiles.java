@@ -38,9 +38,9 @@ import org.slf4j.LoggerFactory;
 public final class AtomicFiles {
 
     /**
-     * Age after which a temporary file or directory whose writer has not touched it is taken as left by a
-     * killed process. Writers touch their temporaries continuously, so ten minutes without a change means
-     * the writer is gone, unless it stalled that long.
+     * Age after which an unchanged temporary file or directory is taken as left by a killed process. A
+     * writer changes its temporary as it writes, so ten minutes without a change means the writer is gone,
+     * unless it stalled that long.
      */
     public static final Duration STALE_AFTER = Duration.ofMinutes(10);
 
@@ -213,7 +213,7 @@ public final class AtomicFiles {
                 temporaries.put(absolute, writeTemporary(absolute, file.getValue().getBytes(StandardCharsets.UTF_8)));
             }
 
-            // Old files out, the first one first, so no old first file stands beside new companions.
+            // Old files out, the first one first, so no old first file is left next to new companions.
             for (Path absolute : temporaries.keySet()) {
                 deleteOld(absolute);
             }
@@ -235,7 +235,8 @@ public final class AtomicFiles {
     }
 
     /**
-     * Describes a failed write: the target, the cause, and what to check; deletes the temporary.
+     * Deletes the temporary of a failed write and describes the failure: the target, the cause, and what to
+     * check.
      *
      * @param target the file that was being written
      * @param temporary its temporary, deleted here; may be null

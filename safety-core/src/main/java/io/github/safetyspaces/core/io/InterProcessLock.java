@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * shared by every thread of this JVM, taken first.
  *
  * <p>The OS releases a file lock when its process ends, however it ends, so a lock file left behind by a
- * killed process blocks nobody. Lock files are never deleted: deleting one while another process waits
+ * killed process blocks no other process. Lock files are never deleted: deleting one while another process waits
  * on it would let a third process lock a new file of the same name.
  *
  * <p>NOTE: on NFS, Java's file locks are POSIX {@code fcntl} locks, which work only where the server
@@ -61,7 +61,8 @@ public final class InterProcessLock implements AutoCloseable {
         Path key = lockFile.toAbsolutePath().normalize();
         ReentrantLock local = LOCAL.computeIfAbsent(key, path -> new ReentrantLock());
         if (local.isHeldByCurrentThread()) {
-            throw new IllegalStateException("This thread already holds the lock " + key + "; release it first.");
+            throw new IllegalStateException("The lock " + key + " is already held by this thread; close it before"
+                    + " acquiring it again.");
         }
 
         // Other threads of this JVM first: they share one OS lock, so only one of them may ask for it.

@@ -125,7 +125,20 @@ public final class SvdCache {
         String shape = rows + " x " + columns;
         String memberList = String.join(MEMBER_SEPARATOR, members);
 
-        try (InterProcessLock lock = InterProcessLock.acquire(lockFile(file), "SVD cache entry " + entry)) {
+        InterProcessLock entryLock;
+        try {
+            entryLock = InterProcessLock.acquire(lockFile(file), "SVD cache entry " + entry);
+        } catch (UncheckedIOException e) {
+            // A read-only cache can still serve its entries: nobody can write them, so there is nothing to lock.
+            Svd cached = read(file, shape, memberList, rows, columns);
+            if (cached == null) {
+                throw e;
+            }
+            LOG.debug("Read {} without its lock, which cannot be created: {}", file, e.getMessage());
+            reused.incrementAndGet();
+            return cached;
+        }
+        try (InterProcessLock lock = entryLock) {
             // Every writer of this entry holds the lock, so a temporary of it now is from a killed process.
             AtomicFiles.removeStaleTemporaries(file, Duration.ZERO);
             Svd svd = read(file, shape, memberList, rows, columns);

@@ -41,7 +41,7 @@ public final class Manifest {
 
     /**
      * Deletes the manifest of a folder, if any. The {@code verify} goal calls this before it rewrites the
-     * summary and the report, so that a manifest stands only beside the files it was written after.
+     * summary and the report, so that a manifest is only ever next to the files it was written after.
      *
      * @param folder the experiment's output folder
      * @throws UncheckedIOException naming the file when it cannot be deleted

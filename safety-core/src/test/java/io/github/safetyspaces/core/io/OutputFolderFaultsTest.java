@@ -102,7 +102,7 @@ class OutputFolderFaultsTest {
     }
 
     @Test
-    void fullFileSystemLeavesOldFilesAndNoTemporaries() throws Exception {
+    void fullFileSystemKeepsOldFiles() throws Exception {
         Path folder = temporary.resolve("full");
         try (ScratchMount mount = ScratchMount.ofSize(folder, TINY_KILOBYTES)) {
             AtomicFiles.writeString(folder.resolve("table.csv"), "old\n");

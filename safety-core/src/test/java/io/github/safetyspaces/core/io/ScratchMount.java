@@ -72,10 +72,22 @@ public final class ScratchMount implements AutoCloseable {
         }
     }
 
-    /** Unmounts the folder; an error here fails the test, since the mount would outlive it. */
+    /**
+     * Unmounts the folder. A file mapped by {@code SafetensorsFile} stays mapped until the garbage collector
+     * frees its buffer, which keeps the mount busy, so a busy mount is retried after a collection and at
+     * last detached lazily. An error here fails the test, since the mount would outlive it.
+     */
     @Override
     public void close() throws Exception {
         String output = run("umount", folder.toString());
+        for (int attempt = 0; output != null && attempt < 5; attempt++) {
+            System.gc();
+            Thread.sleep(200);
+            output = run("umount", folder.toString());
+        }
+        if (output != null) {
+            output = run("umount", "-l", folder.toString());
+        }
         if (output != null) {
             throw new IllegalStateException("Cannot unmount " + folder + "; unmount it by hand: " + output);
         }

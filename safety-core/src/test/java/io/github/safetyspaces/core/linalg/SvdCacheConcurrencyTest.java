@@ -2,11 +2,14 @@ package io.github.safetyspaces.core.linalg;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.safetyspaces.core.io.ScratchMount;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -151,6 +154,28 @@ class SvdCacheConcurrencyTest {
         assertEquals(SvdCacheProbe.COLUMNS, svd.singularValueCount());
         try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
             assertTrue(channel.tryLock() != null, "nobody holds the stale lock file");
+        }
+    }
+
+    @Test
+    void readOnlyCacheServesItsEntries() throws Exception {
+        Path root = temporary.resolve("cache");
+        AtomicInteger builds = new AtomicInteger();
+        try (ScratchMount mount = ScratchMount.ofSize(root, 1024)) {
+            new SvdCache(root).leftSvd("key", "entry", List.of("w"), SvdCacheProbe.ROWS, SvdCacheProbe.COLUMNS,
+                    counting(builds));
+            mount.remountReadOnly();
+
+            SvdCache readOnly = new SvdCache(root);
+            readOnly.leftSvd("key", "entry", List.of("w"), SvdCacheProbe.ROWS, SvdCacheProbe.COLUMNS,
+                    counting(builds));
+            UncheckedIOException error = assertThrows(UncheckedIOException.class, () -> readOnly.leftSvd("key",
+                    "other", List.of("w"), SvdCacheProbe.ROWS, SvdCacheProbe.COLUMNS, counting(builds)));
+
+            assertEquals(1, readOnly.reusedCount(), "the cached entry is read without a lock");
+            assertEquals(1, builds.get(), "the missing entry fails before its matrix is built");
+            assertTrue(error.getMessage().contains(SvdCache.lockFile(root.resolve("key").resolve("other.safetensors"))
+                    .toString()), error.getMessage());
         }
     }
 

@@ -21,7 +21,7 @@ import java.util.Random;
  * The process that {@link InterruptedWriteTest} kills, started in a fresh JVM: it writes the results of a
  * real update-spaces analysis and then what the {@code verify} goal writes, over and over, into one folder.
  *
- * <p>Arguments: {@code INPUTS OUTPUT READY}. INPUTS holds the checkpoints of {@link #writeCheckpoints}.
+ * <p>Arguments: {@code INPUTS OUTPUT READY}. INPUTS contains the checkpoints of {@link #writeCheckpoints}.
  * Creates READY before the first write. Iteration i uses the energy fractions of {@link #etas}, so that each
  * iteration's two tables differ from the previous iteration's, and a mixed pair can be told apart.
  */

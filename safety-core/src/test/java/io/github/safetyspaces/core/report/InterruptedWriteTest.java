@@ -32,7 +32,7 @@ class InterruptedWriteTest {
 
     private static final int KILLS = 10;
 
-    /** Longest wait between the probe's first write and the kill; a few probe iterations. */
+    /** Maximum wait between the start of the probe's first write and the kill, a few probe iterations. */
     private static final int MAX_DELAY_MILLIS = 1500;
 
     @TempDir
@@ -45,7 +45,8 @@ class InterruptedWriteTest {
         UpdateSpaces.Result reference = InterruptedWriteProbe.writeOnce(inputs, temporary.resolve("reference"), 0);
         int overlapRows = CsvTable.read(reference.csv()).rows().size();
         int summaryRows = CsvTable.read(reference.summaryCsv()).rows().size();
-        assertTrue(overlapRows > 0 && summaryRows > 0, "the reference run wrote rows");
+        assertTrue(overlapRows > 0, "the reference run wrote overlap rows");
+        assertTrue(summaryRows > 0, "the reference run wrote summary rows");
 
         Path output = temporary.resolve("out");
         long seed = System.nanoTime();
@@ -141,7 +142,8 @@ class InterruptedWriteTest {
         Path summary = output.resolve(ExperimentSummary.FILE_NAME);
         if (Files.exists(summary)) {
             String text = Files.readString(summary, StandardCharsets.UTF_8);
-            assertTrue(text.startsWith("# ") && text.endsWith("\n"), context + ": whole summary.md");
+            assertTrue(text.startsWith("# "), context + ": summary.md starts with its title");
+            assertTrue(text.endsWith("\n"), context + ": summary.md ends with a full line");
         }
         Path report = output.resolve("report").resolve("index.html");
         if (Files.exists(report)) {
