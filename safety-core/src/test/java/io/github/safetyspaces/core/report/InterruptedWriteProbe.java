@@ -71,7 +71,7 @@ public final class InterruptedWriteProbe {
 
     /** Returns the energy fractions of an iteration: 0.5 and one that is different in 40 iterations running. */
     static List<Double> etas(int iteration) {
-        return List.of(0.5, 0.5 + (iteration % 40 + 1) / 100.0);
+        return List.of(0.5, (50 + iteration % 40 + 1) / 100.0);
     }
 
     /** Returns expectations on both tables, which fail when a table is missing. */
