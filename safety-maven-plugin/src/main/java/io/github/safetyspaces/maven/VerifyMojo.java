@@ -98,7 +98,9 @@ public class VerifyMojo extends AbstractSafetyMojo {
         Verification verification = Verification.run(folder, expectations());
         logFindings(verification);
 
-        // Written before failing, so that a researcher can look at what failed.
+        // Written before failing, so that a researcher can look at what failed. The old manifest goes
+        // first: a run killed before the new one is written leaves none, never one of older files.
+        Manifest.remove(folder);
         writeSummary(folder, title);
         if (writeReport) {
             getLog().info("Report: " + ExperimentReport.write(title, verification));

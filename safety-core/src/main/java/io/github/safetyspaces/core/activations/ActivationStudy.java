@@ -13,6 +13,7 @@ import io.github.safetyspaces.core.linalg.FloatMatrix;
 import io.github.safetyspaces.core.model.HiddenStateCapture;
 import io.github.safetyspaces.core.model.LastTokenStates;
 import io.github.safetyspaces.core.model.PaddingSide;
+import io.github.safetyspaces.core.io.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -178,12 +179,7 @@ public final class ActivationStudy {
      * @return one result per model, in the order of {@link Request#models()}
      */
     public static List<ModelResult> run(Request request) {
-        try {
-            Files.createDirectories(request.output());
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot create the output folder " + request.output() + ": "
-                    + e.getMessage(), e);
-        }
+        AtomicFiles.createDirectories(request.output(), "output folder");
         List<ModelResult> results = new ArrayList<>();
         int done = 0;
         for (Map.Entry<String, Path> model : request.models().entrySet()) {

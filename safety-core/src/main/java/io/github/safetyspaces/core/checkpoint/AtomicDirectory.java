@@ -9,7 +9,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -37,6 +36,7 @@ public final class AtomicDirectory {
      */
     public static void write(Path target, Consumer<Path> writer) {
         Path absolute = target.toAbsolutePath();
+        AtomicFiles.removeStaleTemporaries(absolute);
         if (Files.exists(absolute) && !isEmptyDirectory(absolute)) {
             throw new IllegalArgumentException("Output directory " + absolute
                     + " already exists and is not empty; delete it or choose another path.");
@@ -44,7 +44,7 @@ public final class AtomicDirectory {
         Path temporary = createTemporary(absolute);
         boolean moved = false;
         try {
-            writer.accept(temporary);
+            fill(temporary, absolute, writer);
             moveIntoPlace(temporary, absolute);
             moved = true;
         } finally {
@@ -73,10 +73,11 @@ public final class AtomicDirectory {
             throw new IllegalArgumentException("Output " + absolute + " exists and is not a directory; delete it"
                     + " or choose another path.");
         }
+        AtomicFiles.removeStaleTemporaries(absolute);
         Path temporary = createTemporary(absolute);
         boolean moved = false;
         try {
-            writer.accept(temporary);
+            fill(temporary, absolute, writer);
             Path old = AtomicFiles.temporarySibling(absolute, "old");
             try {
                 Files.move(absolute, old, StandardCopyOption.ATOMIC_MOVE);
@@ -98,6 +99,17 @@ public final class AtomicDirectory {
         }
     }
 
+    /** Runs the writer, naming the target in an I/O error, whose own path would name only the temporary. */
+    private static void fill(Path temporary, Path target, Consumer<Path> writer) {
+        try {
+            writer.accept(temporary);
+        } catch (UncheckedIOException e) {
+            throw new UncheckedIOException("Failed to write the directory " + target + ": " + e.getCause() + ". Check"
+                    + " that " + target.getParent() + " is a writable folder with free space, or choose another output"
+                    + " folder. The partial directory is deleted and " + target + " is left as it was.", e.getCause());
+        }
+    }
+
     /** Puts the old directory back under its name after the new one failed to move there. */
     private static void restore(Path old, Path target, RuntimeException failure) {
         try {
@@ -115,8 +127,9 @@ public final class AtomicDirectory {
             Files.createDirectories(target.getParent());
             return Files.createDirectory(temporary);
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot create a directory in " + target.getParent() + ": "
-                    + e.getMessage(), e);
+            throw new UncheckedIOException("Cannot create a directory in " + target.getParent() + " to write "
+                    + target + ": " + e + ". Check that " + target.getParent() + " is a writable folder with free"
+                    + " space, or choose another output folder.", e);
         }
     }
 
@@ -148,18 +161,6 @@ public final class AtomicDirectory {
     }
 
     private static void deleteRecursively(Path directory) {
-        if (!Files.exists(directory)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(directory)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
-                if (!path.toFile().delete()) {
-                    LOG.warn("Could not delete {}; delete it by hand.", path);
-                }
-            });
-        } catch (IOException | UncheckedIOException e) {
-            // Best effort: the hidden name marks it as left over, and the caller's error matters more.
-            LOG.warn("Could not delete {}: {}; delete it by hand.", directory, e.getMessage());
-        }
+        AtomicFiles.deleteRecursively(directory);
     }
 }

@@ -1,6 +1,7 @@
 package io.github.safetyspaces.core.checkpoint;
 
 import com.google.gson.stream.JsonWriter;
+import io.github.safetyspaces.core.io.AtomicFiles;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -21,7 +22,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -105,14 +105,16 @@ public final class SafetensorsWriter {
         long expectedSize = SafetensorsFile.LENGTH_FIELD_BYTES + (long) header.length + dataBytes;
 
         Path directory = file.toAbsolutePath().getParent();
+        AtomicFiles.removeStaleTemporaries(file);
         // Files.createTempFile would give the file owner-only permissions, which the rename would
         // carry over to the target; createFile applies the usual umask instead.
-        Path temporary = directory.resolve("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        Path temporary = AtomicFiles.temporarySibling(file, "tmp");
         try {
             Files.createFile(temporary);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot create a temporary file in " + directory + " to write " + file
-                    + ": " + e + "; check that the directory exists and is writable.", e);
+                    + ": " + e + ". Check that the folder exists and is writable, or choose another output folder.",
+                    e);
         }
 
         boolean moved = false;
@@ -121,8 +123,9 @@ public final class SafetensorsWriter {
             moveIntoPlace(temporary, file);
             moved = true;
         } catch (IOException e) {
-            throw new UncheckedIOException("Failed to write safetensors file " + file + ": " + e
-                    + "; the target was left unchanged.", e);
+            throw new UncheckedIOException("Failed to write safetensors file " + file + ": " + e + ". Check that "
+                    + directory + " is writable and has free space, or choose another output folder; the target was"
+                    + " left unchanged and no partial file was left.", e);
         } finally {
             if (!moved) {
                 deleteTemporary(temporary);

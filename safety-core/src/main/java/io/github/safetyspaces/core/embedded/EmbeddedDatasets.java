@@ -4,10 +4,8 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import io.github.safetyspaces.core.io.AtomicFiles;
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -115,12 +113,7 @@ public final class EmbeddedDatasets {
      */
     public static List<DatasetFile> write(Path directory, long seed) {
         Objects.requireNonNull(directory, "directory");
-        try {
-            Files.createDirectories(directory);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot create the data directory " + directory.toAbsolutePath() + ": "
-                    + e.getMessage(), e);
-        }
+        AtomicFiles.createDirectories(directory, "data directory");
 
         List<DatasetFile> files = new ArrayList<>();
         files.add(writeRows(directory.resolve(ARITHMETIC_TRAIN), ArithmeticProblems.draw(ArithmeticProblems.TRAIN,

@@ -6,10 +6,10 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.github.safetyspaces.core.io.AtomicFiles;
 import io.github.safetyspaces.core.model.GenerationOptions;
-import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -66,12 +66,7 @@ public final class EvaluationWriter {
         Objects.requireNonNull(directory, "directory");
         Objects.requireNonNull(evaluation, "evaluation");
         requireName(name);
-        try {
-            Files.createDirectories(directory);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Failed to create the evaluation output directory " + directory + ": "
-                    + e.getMessage(), e);
-        }
+        AtomicFiles.createDirectories(directory, "evaluation output directory");
 
         Path samples = directory.resolve(name + SAMPLES_SUFFIX);
         Path summary = directory.resolve(name + SUMMARY_SUFFIX);
@@ -79,8 +74,11 @@ public final class EvaluationWriter {
         for (JsonObject record : evaluation.report().sampleRecords()) {
             lines.append(LINES.toJson(record)).append('\n');
         }
-        AtomicFiles.writeString(samples, lines.toString());
-        AtomicFiles.writeString(summary, PRETTY.toJson(summaryJson(name, evaluation)) + "\n");
+        // The summary marks the pair complete: it appears last, after the old one is gone.
+        Map<Path, String> files = new LinkedHashMap<>();
+        files.put(summary, PRETTY.toJson(summaryJson(name, evaluation)) + "\n");
+        files.put(samples, lines.toString());
+        AtomicFiles.writeGroup(files);
         LOG.info("Wrote {} and {}", samples, summary);
         return new WrittenFiles(samples, summary);
     }

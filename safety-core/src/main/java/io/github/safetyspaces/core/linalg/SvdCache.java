@@ -5,16 +5,24 @@ import io.github.safetyspaces.core.checkpoint.SafetensorsDType;
 import io.github.safetyspaces.core.checkpoint.SafetensorsFile;
 import io.github.safetyspaces.core.checkpoint.SafetensorsFormatException;
 import io.github.safetyspaces.core.checkpoint.SafetensorsWriter;
+import io.github.safetyspaces.core.io.InterProcessLock;
 import io.github.safetyspaces.core.io.Sha256;
-import java.io.IOException;
+import io.github.safetyspaces.core.io.AtomicFiles;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,13 +35,18 @@ import org.slf4j.LoggerFactory;
  * {@code s} (r values), r = min(m, n). The update key names the pair of checkpoints whose difference was
  * decomposed ({@link #updateKey}). The entry names the matrix within the update: a tensor name, or a path
  * such as {@code layer-groups/...} for matrices stacked from several tensors. The metadata records the
- * shape m x n and the stacked tensors in order. An entry is used only when both match the request;
- * otherwise the SVD is computed again and the entry replaced, with a warning.
+ * shape m x n, the stacked tensors in order, and the SHA-256 of the tensor data. An entry is used only when
+ * all three match; otherwise the SVD is computed again and the entry replaced, with a warning naming the file.
  *
  * <p>Every SVD is the full-spectrum float32 {@code sgesdd} of {@link Svd#compute}. LAPACK returns the
  * singular values in float32, so storing them as float32 loses nothing and a cached SVD equals the
  * computed one. Entries are written atomically by {@link SafetensorsWriter}, so an interrupted run
  * leaves either a complete entry or none.
+ *
+ * <p>Several builds, or the threads of one {@code -T 2} build, may share the folder. Each entry has a
+ * hidden lock file beside it ({@code .<entry>.safetensors.lock}), held through {@link InterProcessLock}
+ * while the entry is read, computed and written. A second caller of the same entry waits, then reads what
+ * the first wrote, so each SVD is computed once. Callers of different entries do not wait for each other.
  */
 public final class SvdCache {
 
@@ -50,9 +63,12 @@ public final class SvdCache {
 
     private static final String MEMBER_SEPARATOR = "\n";
 
+    /** Metadata key of the SHA-256 of the data: the little-endian float32 bytes of u, then of s. */
+    private static final String DATA_SHA256 = "data_sha256";
+
     private final Path root;
-    private int computed;
-    private int reused;
+    private final AtomicInteger computed = new AtomicInteger();
+    private final AtomicInteger reused = new AtomicInteger();
 
     /**
      * Creates a cache over a folder, which is created when the first entry is written.
@@ -89,7 +105,8 @@ public final class SvdCache {
 
     /**
      * Returns the SVD of an m x n update matrix with left singular vectors, from the cache or from LAPACK.
-     * Nothing is kept in memory between calls.
+     * Nothing is kept in memory between calls. Holds the entry's lock from the read to the write, so a
+     * caller in another thread or process asking for the same entry waits and then reads it.
      *
      * @param updateKey the update, from {@link #updateKey}
      * @param entry the matrix within the update: a relative path without {@code .} or {@code ..} segments
@@ -100,38 +117,56 @@ public final class SvdCache {
      * @return the float32 SVD with U
      * @throws IllegalArgumentException if the entry is not a plain relative path
      * @throws IllegalStateException if {@code matrix} returns another shape than m x n
+     * @throws UncheckedIOException naming the path when the lock file or the entry cannot be written
      */
-    public synchronized Svd leftSvd(String updateKey, String entry, List<String> members, int rows, int columns,
+    public Svd leftSvd(String updateKey, String entry, List<String> members, int rows, int columns,
             Supplier<FloatMatrix> matrix) {
         Path file = entryFile(updateKey, entry);
         String shape = rows + " x " + columns;
         String memberList = String.join(MEMBER_SEPARATOR, members);
 
-        Svd svd = read(file, shape, memberList, rows, columns);
-        if (svd != null) {
-            reused++;
+        InterProcessLock entryLock;
+        try {
+            entryLock = InterProcessLock.acquire(lockFile(file), "SVD cache entry " + entry);
+        } catch (UncheckedIOException e) {
+            // A read-only cache can still serve its entries: nobody can write them, so there is nothing to lock.
+            Svd cached = read(file, shape, memberList, rows, columns);
+            if (cached == null) {
+                throw e;
+            }
+            LOG.debug("Read {} without its lock, which cannot be created: {}", file, e.getMessage());
+            reused.incrementAndGet();
+            return cached;
+        }
+        try (InterProcessLock lock = entryLock) {
+            // Every writer of this entry holds the lock, so a temporary of it now is from a killed process.
+            AtomicFiles.removeStaleTemporaries(file, Duration.ZERO);
+            Svd svd = read(file, shape, memberList, rows, columns);
+            if (svd != null) {
+                reused.incrementAndGet();
+                return svd;
+            }
+
+            FloatMatrix update = matrix.get();
+            if (update.rows() != rows || update.columns() != columns) {
+                throw new IllegalStateException("The matrix for SVD cache entry " + entry + " is " + update.rows()
+                        + " x " + update.columns() + ", but " + shape + " was requested.");
+            }
+            svd = Svd.compute(update, PRECISION, SvdVectors.LEFT);
+            write(file, svd, shape, memberList);
+            computed.incrementAndGet();
             return svd;
         }
-
-        FloatMatrix update = matrix.get();
-        if (update.rows() != rows || update.columns() != columns) {
-            throw new IllegalStateException("The matrix for SVD cache entry " + entry + " is " + update.rows() + " x "
-                    + update.columns() + ", but " + shape + " was requested.");
-        }
-        svd = Svd.compute(update, PRECISION, SvdVectors.LEFT);
-        write(file, svd, shape, memberList);
-        computed++;
-        return svd;
     }
 
     /** Returns the number of SVDs computed by LAPACK since this object was created. */
-    public synchronized int computedCount() {
-        return computed;
+    public int computedCount() {
+        return computed.get();
     }
 
     /** Returns the number of SVDs read from disk since this object was created. */
-    public synchronized int reusedCount() {
-        return reused;
+    public int reusedCount() {
+        return reused.get();
     }
 
     /** Returns the cache folder, absolute. */
@@ -140,8 +175,13 @@ public final class SvdCache {
     }
 
     /** Returns a line for logs: how many SVDs were computed and how many were read from which folder. */
-    public synchronized String summary() {
-        return computed + " computed, " + reused + " read from " + root;
+    public String summary() {
+        return computed.get() + " computed, " + reused.get() + " read from " + root;
+    }
+
+    /** Returns the lock file of an entry: a hidden sibling, which the result listings skip. */
+    static Path lockFile(Path entryFile) {
+        return entryFile.resolveSibling("." + entryFile.getFileName() + ".lock");
     }
 
     private Path entryFile(String updateKey, String entry) {
@@ -176,6 +216,13 @@ public final class SvdCache {
                         shape, rows, rank, rank);
                 return null;
             }
+            String stored = metadata.get(DATA_SHA256);
+            String actual = dataDigest(u.data(), s.data());
+            if (!actual.equals(stored)) {
+                LOG.warn("Ignoring the corrupt SVD cache entry {}: its data has SHA-256 {}, but the entry records {};"
+                        + " computing it again and replacing the file.", file, actual, stored);
+                return null;
+            }
             double[] values = new double[rank];
             for (int i = 0; i < rank; i++) {
                 values[i] = s.data()[i];
@@ -189,12 +236,7 @@ public final class SvdCache {
     }
 
     private static void write(Path file, Svd svd, String shape, String memberList) {
-        try {
-            Files.createDirectories(file.getParent());
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot create the SVD cache folder " + file.getParent() + ": "
-                    + e.getMessage(), e);
-        }
+        AtomicFiles.createDirectories(file.getParent(), "SVD cache folder");
         FloatMatrix u = (FloatMatrix) svd.u();
         double[] singularValues = svd.singularValues();
         float[] values = new float[singularValues.length];
@@ -208,7 +250,30 @@ public final class SvdCache {
         metadata.put("kind", "singular values and left singular vectors of a weight update (" + PRECISION + ")");
         metadata.put(SHAPE, shape);
         metadata.put(MEMBERS, memberList);
+        metadata.put(DATA_SHA256, dataDigest(u.data(), values));
         SafetensorsWriter.write(file, tensors, SafetensorsDType.F32, metadata);
+    }
+
+    /** Hashes the float32 values of u and then of s as the file stores them: little-endian raw bits. */
+    private static String dataDigest(float[] u, float[] s) {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("This JVM has no SHA-256, which every Java 17 runtime must provide.", e);
+        }
+        ByteBuffer buffer = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+        for (float[] values : List.of(u, s)) {
+            for (float value : values) {
+                if (buffer.remaining() < Float.BYTES) {
+                    digest.update(buffer.flip());
+                    buffer.clear();
+                }
+                buffer.putInt(Float.floatToRawIntBits(value));
+            }
+        }
+        digest.update(buffer.flip());
+        return HexFormat.of().formatHex(digest.digest());
     }
 
     private static String printable(String memberList) {

@@ -11,9 +11,6 @@ import io.github.safetyspaces.core.engine.ComputeDevice;
 import io.github.safetyspaces.core.io.AtomicFiles;
 import io.github.safetyspaces.core.io.CsvTables;
 import io.github.safetyspaces.core.linalg.SvdCache;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -195,15 +192,13 @@ public final class ProjectionSweep {
         List<String> header = new ArrayList<>(COLUMNS);
         header.addAll(metricNames);
         Path csv = request.output().resolve(CSV);
-        try {
-            Files.createDirectories(request.output());
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot create the output folder " + request.output() + ": "
-                    + e.getMessage(), e);
-        }
-        AtomicFiles.writeString(csv, CsvTables.toCsv(header, rows));
-        AtomicFiles.writeString(request.output().resolve(LAYERS_CSV), CsvTables.toCsv(List.of("finetune", "basis",
-                "method", "frac", "layer", "removed_norm"), layerRows));
+        AtomicFiles.createDirectories(request.output(), "output folder");
+        // One group, so that a run killed while writing never leaves a new table beside an old one.
+        Map<Path, String> tables = new LinkedHashMap<>();
+        tables.put(csv, CsvTables.toCsv(header, rows));
+        tables.put(request.output().resolve(LAYERS_CSV), CsvTables.toCsv(List.of("finetune", "basis", "method",
+                "frac", "layer", "removed_norm"), layerRows));
+        AtomicFiles.writeGroup(tables);
         LOG.info("Wrote {} and {} in {} s", csv, LAYERS_CSV, Math.round((System.nanoTime() - started) / 1e9));
         return new Result(csv, svdsComputed);
     }

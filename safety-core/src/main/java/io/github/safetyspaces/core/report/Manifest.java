@@ -2,6 +2,9 @@ package io.github.safetyspaces.core.report;
 
 import io.github.safetyspaces.core.io.AtomicFiles;
 import io.github.safetyspaces.core.io.Sha256;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
@@ -34,6 +37,26 @@ public final class Manifest {
                 .map(file -> folder.relativize(file).toString().replace('\\', '/'))
                 .sorted(Comparator.naturalOrder())
                 .toList();
+    }
+
+    /**
+     * Deletes the manifest of a folder, if any. The {@code verify} goal calls this before it rewrites the
+     * summary and the report, so that a manifest is only ever next to the files it was written after.
+     *
+     * @param folder the experiment's output folder
+     * @throws UncheckedIOException naming the file when it cannot be deleted
+     */
+    public static void remove(Path folder) {
+        Path manifest = folder.resolve(FILE_NAME);
+        if (!Files.exists(manifest)) {
+            return;
+        }
+        try {
+            Files.delete(manifest);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot delete the old " + manifest + ": " + e + ". Check that " + folder
+                    + " is writable.", e);
+        }
     }
 
     /**

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -22,6 +23,16 @@ public final class ResultFiles {
 
     /** Folders that hold caches rather than results. */
     private static final List<String> SKIPPED_FOLDERS = List.of("svd-cache");
+
+    /**
+     * Companions of result files that one goal writes together, by the main file's name. The goal removes
+     * the old main file first and renames the new one into place last, so a companion without its main
+     * file is what an interrupted run leaves. A main file alone is accepted: no write leaves that state, and
+     * trimmed copies of results often keep only the main table.
+     */
+    private static final Map<String, List<String>> COMPANIONS = Map.of(
+            "projection.csv", List.of("projection-layers.csv"),
+            "update-spaces-summary.csv", List.of("update-spaces.csv"));
 
     private ResultFiles() {
     }
@@ -38,7 +49,7 @@ public final class ResultFiles {
 
     /**
      * Lists the files under a folder whose names end in one of the given suffixes, in path order,
-     * skipping caches and hidden temporary files.
+     * skipping caches, hidden temporary files and everything inside hidden temporary directories.
      *
      * @param folder the experiment's output folder
      * @param suffixes file name endings such as {@code .csv}
@@ -51,7 +62,7 @@ public final class ResultFiles {
         try (Stream<Path> files = Files.walk(folder)) {
             return files.filter(Files::isRegularFile)
                     .filter(file -> Stream.of(suffixes).anyMatch(file.getFileName().toString()::endsWith))
-                    .filter(file -> !file.getFileName().toString().startsWith("."))
+                    .filter(file -> !isHidden(folder.relativize(file)))
                     .filter(file -> SKIPPED_FOLDERS.stream().noneMatch(skipped ->
                             folder.relativize(file).startsWith(skipped)))
                     .sorted()
@@ -59,6 +70,16 @@ public final class ResultFiles {
         } catch (IOException e) {
             throw new UncheckedIOException("Failed to list " + folder + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Returns whether any name in a relative path starts with a dot, as every temporary name does. */
+    private static boolean isHidden(Path relative) {
+        for (Path name : relative) {
+            if (name.toString().startsWith(".")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -87,8 +108,26 @@ public final class ResultFiles {
      */
     public static List<CsvProblem> check(Path folder) {
         List<CsvProblem> problems = new ArrayList<>();
-        for (Path file : csvFiles(folder)) {
+        List<Path> files = csvFiles(folder);
+        for (Path file : files) {
             problems.addAll(check(folder, file));
+        }
+        problems.addAll(checkCompanions(folder, files));
+        return problems;
+    }
+
+    /** Reports each companion file whose main file is missing beside it. */
+    private static List<CsvProblem> checkCompanions(Path folder, List<Path> files) {
+        List<CsvProblem> problems = new ArrayList<>();
+        for (Path file : files) {
+            String name = file.getFileName().toString();
+            COMPANIONS.forEach((main, companions) -> {
+                if (companions.contains(name) && !Files.isRegularFile(file.resolveSibling(main))) {
+                    problems.add(CsvProblem.ofFile(folder.relativize(file), "exists without " + main + ", which the"
+                            + " same goal writes after it; the goal was interrupted or the file deleted, so run the"
+                            + " goal again."));
+                }
+            });
         }
         return problems;
     }

@@ -6,7 +6,6 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import io.github.safetyspaces.core.io.AtomicFiles;
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -98,8 +98,8 @@ public final class TokenizerJsonWriter {
 
     /**
      * Writes {@code tokenizer.json}, {@code tokenizer_config.json} and {@code special_tokens_map.json}
-     * into a directory, creating it if needed. Each file is replaced atomically, but a reader may see new
-     * and old files side by side while this method runs.
+     * into a directory, creating it if needed, as one group ({@link AtomicFiles#writeGroup}): when
+     * {@code tokenizer.json} exists, the other two files of the same write exist beside it.
      *
      * @param tokenizer the llama2.c tokenizer to convert
      * @param directory the output directory
@@ -114,9 +114,11 @@ public final class TokenizerJsonWriter {
         String tokenizerJson = tokenizerJson(tokenizer);
         createDirectories(directory);
         Path tokenizerFile = directory.resolve(TOKENIZER_JSON);
-        AtomicFiles.writeString(tokenizerFile, tokenizerJson);
-        AtomicFiles.writeString(directory.resolve(TOKENIZER_CONFIG_JSON), GSON.toJson(tokenizerConfig()));
-        AtomicFiles.writeString(directory.resolve(SPECIAL_TOKENS_MAP_JSON), GSON.toJson(specialTokensMap()));
+        Map<Path, String> files = new LinkedHashMap<>();
+        files.put(tokenizerFile, tokenizerJson);
+        files.put(directory.resolve(TOKENIZER_CONFIG_JSON), GSON.toJson(tokenizerConfig()));
+        files.put(directory.resolve(SPECIAL_TOKENS_MAP_JSON), GSON.toJson(specialTokensMap()));
+        AtomicFiles.writeGroup(files);
         LOG.info("Wrote the Hugging Face tokenizer for {} ({} tokens) to {}", tokenizer.source(),
                 tokenizer.vocabSize(), directory);
         return tokenizerFile;
@@ -441,10 +443,6 @@ public final class TokenizerJsonWriter {
     // Files.
 
     private static void createDirectories(Path directory) {
-        try {
-            Files.createDirectories(directory);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Failed to create the directory " + directory.toAbsolutePath(), e);
-        }
+        AtomicFiles.createDirectories(directory, "directory");
     }
 }

@@ -9,9 +9,6 @@ import io.github.safetyspaces.core.linalg.SampledBaseline;
 import io.github.safetyspaces.core.linalg.SubspaceOverlap;
 import io.github.safetyspaces.core.linalg.Svd;
 import io.github.safetyspaces.core.linalg.SvdCache;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -279,16 +276,15 @@ public final class UpdateSpaces {
         boolean withSampled = request.sampledBaselineTrials() > 0;
         String table = OverlapTables.overlaps(rows, withSampled, SvdCache.PRECISION);
         String summary = OverlapTables.summary(rows);
-        try {
-            Files.createDirectories(request.output());
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot create the output folder " + request.output() + ": "
-                    + e.getMessage(), e);
-        }
+        AtomicFiles.createDirectories(request.output(), "output folder");
         Path csv = request.output().resolve(CSV);
         Path summaryCsv = request.output().resolve(SUMMARY_CSV);
-        AtomicFiles.writeString(csv, table);
-        AtomicFiles.writeString(summaryCsv, summary);
+        // One group, so that a run killed while writing never leaves a new table beside an old one. The
+        // summary, which expectations usually read, is the main file: it appears last.
+        Map<Path, String> tables = new LinkedHashMap<>();
+        tables.put(summaryCsv, summary);
+        tables.put(csv, table);
+        AtomicFiles.writeGroup(tables);
 
         int degenerate = (int) rows.stream().filter(OverlapRow::degenerate).count();
         LOG.info("SVDs: {}", cache.summary());

@@ -76,6 +76,36 @@ class ResultFilesTest {
     }
 
     @Test
+    void filesInsideTemporaryFoldersIgnored() throws IOException {
+        write("models/.aligned.partial-0b0e4f6a-1c1d-4e55-9f0a-2b3c4d5e6f70/train-log.csv", "step,loss\n1,");
+        write("projection/.checkpoints.old-0b0e4f6a-1c1d-4e55-9f0a-2b3c4d5e6f70/x.csv", "a\nNaN\n");
+        assertEquals(List.of(), ResultFiles.csvFiles(folder));
+        assertEquals(List.of(), Manifest.artifacts(folder));
+    }
+
+    @Test
+    void companionWithoutMainFileNamed() throws IOException {
+        write("projection/projection-layers.csv", "finetune,basis,method,frac,layer,removed_norm\n"
+                + "useful,top_k,same,0.5,0,0.25\n");
+        List<String> problems = messages();
+        assertEquals(1, problems.size(), problems.toString());
+        assertTrue(problems.get(0).startsWith("projection/projection-layers.csv"), problems.get(0));
+        assertTrue(problems.get(0).contains("exists without projection.csv"), problems.get(0));
+        assertTrue(problems.get(0).contains("run the goal again"), problems.get(0));
+    }
+
+    @Test
+    void mainFileWithoutCompanionAccepted() throws IOException {
+        write("update-spaces/update-spaces-summary.csv", "granularity,x,y,eta,mean_mso\ntensor,a,b,0.5,0.25\n");
+        assertTrue(messages().stream().noneMatch(problem -> problem.contains("exists without")), messages().toString());
+
+        Files.delete(folder.resolve("update-spaces/update-spaces-summary.csv"));
+        write("update-spaces/update-spaces.csv", "granularity,group,x,y,eta,mso\ntensor,q,a,b,0.5,0.25\n");
+        assertTrue(messages().stream().anyMatch(problem -> problem.startsWith("update-spaces/update-spaces.csv")
+                && problem.contains("exists without update-spaces-summary.csv")), messages().toString());
+    }
+
+    @Test
     void summaryListsModelsAndReferenceRows() throws IOException {
         write("models/aligned/train-log.csv", "step,loss\n1,2.5\n2,1.25\n");
         write("projection/projection.csv", "finetune,basis,method,frac,utility_strict,utility_flexible,refusal_rate\n"

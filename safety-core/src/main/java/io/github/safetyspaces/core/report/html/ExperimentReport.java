@@ -4,9 +4,6 @@ import static io.github.safetyspaces.core.report.html.Html.escape;
 
 import io.github.safetyspaces.core.io.AtomicFiles;
 import io.github.safetyspaces.core.report.Verification;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -87,11 +84,7 @@ public final class ExperimentReport {
                 + escape(title) + "</title>\n<style>\n" + STYLE + "</style>\n</head>\n<body>\n"
                 + body(title, verification, true) + "</body>\n</html>\n";
         Path folder = verification.folder().resolve(FOLDER);
-        try {
-            Files.createDirectories(folder);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot create the report folder " + folder + ": " + e.getMessage(), e);
-        }
+        AtomicFiles.createDirectories(folder, "report folder");
         Path file = folder.resolve(FILE_NAME);
         AtomicFiles.writeString(file, page);
         return file;
