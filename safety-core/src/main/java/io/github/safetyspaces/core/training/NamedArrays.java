@@ -87,7 +87,7 @@ final class NamedArrays {
     private static void requireFloat32(String name, NDArray array) {
         // A float64 array would lose bits in a float32 file, and the resumed run would differ.
         if (array.getDataType() != DataType.FLOAT32) {
-            throw new IllegalStateException("A training state holds float32 arrays, but '" + name + "' is "
+            throw new IllegalStateException("A training state stores float32 arrays, but '" + name + "' is "
                     + array.getDataType() + "; train in float32 or set stateEvery to 0.");
         }
     }

@@ -11,7 +11,7 @@ import java.util.Objects;
  * <p>The step also fixes the AdamW update count (one update per step) and the learning rate of the
  * next step. Training draws no random numbers apart from the data order, which is a pure function of
  * {@code seed} and the epoch number (see {@code SftBatches}); {@code epoch} and {@code nextBatch}
- * follow from the step and are recorded so that a reader of the state can see where it stands.
+ * follow from the step and are recorded so that a reader of the state can see the data position.
  *
  * <p>The trainer hands out states whose tensors are live views of its arrays, valid only during the
  * call; a state read from disk holds open files, so close it when done.

@@ -29,7 +29,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The folder beside a run's output, {@code <output>.state}, that holds its latest
+ * The folder beside a run's output, {@code <output>.state}, that contains its latest
  * {@link TrainingState}: {@code weights.safetensors}, {@code adamw-first-moments.safetensors} and
  * {@code adamw-second-moments.safetensors} (float32, exact), and {@code state.json} with the run's
  * fingerprint, the step, the data position and the step logs.
@@ -99,7 +99,7 @@ public final class TrainingStateDirectory {
     }
 
     /**
-     * Reads the state if the folder holds one of a run with this fingerprint. A state of other
+     * Reads the state if the folder contains one of a run with this fingerprint. A state of other
      * inputs, or one that cannot be read, is deleted with a log line that says why. Hidden
      * temporary folders that a killed write left beside it are deleted too.
      *
