@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -35,7 +36,9 @@ import org.slf4j.LoggerFactory;
  * fingerprint, the step, the data position and the step logs.
  *
  * <p>Each write builds a complete new folder and renames it over the old one
- * ({@link AtomicDirectory#replace}), so a process killed while writing leaves the previous state. A
+ * ({@link AtomicDirectory#replace}), so a process killed while writing leaves the previous state:
+ * in place, or, when the kill falls between the two renames, moved aside, from where
+ * {@link #read} puts it back. A
  * state whose fingerprint differs from the run's belongs to other inputs: it is deleted, not used.
  */
 public final class TrainingStateDirectory {
@@ -107,6 +110,7 @@ public final class TrainingStateDirectory {
      * @return the state, holding open files: close it; empty when there is no usable state
      */
     public Optional<TrainingState> read(String fingerprint) {
+        restoreMovedAside();
         deleteLeftovers();
         Path json = directory.resolve(STATE_JSON);
         if (!Files.isDirectory(directory)) {
@@ -151,22 +155,49 @@ public final class TrainingStateDirectory {
         deleteLeftovers();
     }
 
-    /** Deletes the hidden siblings that {@link AtomicDirectory} names {@code .<name>.<kind>-<uuid>}. */
-    private void deleteLeftovers() {
-        Path parent = directory.getParent();
-        if (!Files.isDirectory(parent)) {
+    /**
+     * Puts back the previous state when a write was killed between its two renames: the old folder
+     * was moved aside under {@code .<name>.old-<uuid>} and the new one not yet moved in.
+     */
+    private void restoreMovedAside() {
+        if (Files.exists(directory)) {
             return;
         }
-        String prefix = "." + directory.getFileName() + ".";
-        List<Path> leftovers;
-        try (Stream<Path> siblings = Files.list(parent)) {
-            leftovers = siblings.filter(path -> path.getFileName().toString().startsWith(prefix)).toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot list " + parent + ": " + e.getMessage(), e);
+        for (Path sibling : hiddenSiblings()) {
+            String name = sibling.getFileName().toString();
+            if (name.startsWith("." + directory.getFileName() + ".old-")
+                    && Files.isRegularFile(sibling.resolve(STATE_JSON))) {
+                try {
+                    Files.move(sibling, directory, StandardCopyOption.ATOMIC_MOVE);
+                    LOG.info("Restored the training state {} from {}, where an interrupted write had moved it.",
+                            directory, sibling);
+                    return;
+                } catch (IOException e) {
+                    throw new UncheckedIOException("Cannot move " + sibling + " back to " + directory + ": "
+                            + e.getMessage() + "; rename it by hand to resume, or delete it to start over.", e);
+                }
+            }
         }
-        for (Path leftover : leftovers) {
+    }
+
+    /** Deletes the hidden siblings that {@link AtomicDirectory} names {@code .<name>.<kind>-<uuid>}. */
+    private void deleteLeftovers() {
+        for (Path leftover : hiddenSiblings()) {
             LOG.info("Deleting {}, left by an interrupted write of the training state.", leftover);
             deleteRecursively(leftover);
+        }
+    }
+
+    private List<Path> hiddenSiblings() {
+        Path parent = directory.getParent();
+        if (!Files.isDirectory(parent)) {
+            return List.of();
+        }
+        String prefix = "." + directory.getFileName() + ".";
+        try (Stream<Path> siblings = Files.list(parent)) {
+            return siblings.filter(path -> path.getFileName().toString().startsWith(prefix)).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot list " + parent + ": " + e.getMessage(), e);
         }
     }
 

@@ -79,6 +79,22 @@ class TrainingStateDirectoryTest {
     }
 
     @Test
+    void stateMovedAsideIsRestored() throws IOException {
+        TrainingStateDirectory directory = TrainingStateDirectory.beside(temporary.resolve("model"));
+        directory.write(FINGERPRINT, state());
+        // A kill between the two renames of a write: the old state aside, the new one still partial.
+        Files.move(directory.path(), temporary.resolve(".model.state.old-1234"));
+        Files.createDirectories(temporary.resolve(".model.state.partial-5678"));
+
+        Optional<TrainingState> read = directory.read(FINGERPRINT);
+        assertTrue(read.isPresent(), "the state moved aside is used");
+        read.get().close();
+        assertEquals(2, read.get().step());
+        assertFalse(Files.exists(temporary.resolve(".model.state.old-1234")));
+        assertFalse(Files.exists(temporary.resolve(".model.state.partial-5678")));
+    }
+
+    @Test
     void stateWithoutItsRecordIsIgnored() throws IOException {
         TrainingStateDirectory directory = TrainingStateDirectory.beside(temporary.resolve("model"));
         directory.write(FINGERPRINT, state());
