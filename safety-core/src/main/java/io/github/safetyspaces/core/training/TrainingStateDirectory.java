@@ -103,7 +103,7 @@ public final class TrainingStateDirectory {
 
     /**
      * Reads the state if the folder contains one of a run with this fingerprint. A state of other
-     * inputs, or one that cannot be read, is deleted with a log line that says why. Hidden
+     * inputs, or one that cannot be read, is deleted with a log line that gives the reason. Hidden
      * temporary folders that a killed write left beside it are deleted too.
      *
      * @param fingerprint the fingerprint of the run's inputs
