@@ -17,6 +17,8 @@ def readCsv = { File file ->
 ['aligned', 'useful', 'harmful', 'contaminated'].each { model ->
     assert new File(safety, "models/${model}/model.safetensors").isFile() : "no checkpoint for ${model}"
     assert new File(safety, "models/${model}/train-log.csv").isFile()
+    // The alignment's 800 steps save training states; a completed run deletes its state.
+    assert !new File(safety, "models/${model}.state").exists() : "training state of ${model} left behind"
 }
 def rows = readCsv(new File(safety, 'projection/projection.csv'))
 assert new File(safety, 'summary.md').isFile()

@@ -3,7 +3,7 @@ def output = new File(basedir, 'target/safety/models/finetuned')
     assert new File(output, it).isFile() : "missing ${it} in ${output}"
 }
 def csv = new File(output, 'train-log.csv').readLines()
-assert csv[0] == 'step,epoch,loss,learning_rate,grad_norm,tokens,elapsed_seconds'
+assert csv[0] == 'step,epoch,loss,learning_rate,grad_norm,tokens'
 assert csv.size() == 21 : "expected 20 steps, got ${csv.size() - 1}"
 
 def record = new groovy.json.JsonSlurper().parse(new File(output, 'training.json'))

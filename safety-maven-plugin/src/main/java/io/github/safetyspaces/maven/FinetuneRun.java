@@ -97,6 +97,9 @@ public class FinetuneRun {
     /** Seed of the data order and draws. */
     Long seed;
 
+    /** Optimizer steps between saves of the resumable training state; 0 saves none. */
+    Integer stateEvery;
+
     /** Storage type of the saved weights: {@code F32} or {@code BF16}. */
     String dtype;
 

@@ -90,7 +90,7 @@ public final class EmbeddedRecipe {
                 MixtureComponent.all(source(dataDirectory, EmbeddedDatasets.HARMFUL_REFUSAL_TRAIN))), seed);
         TrainingConfig training = new TrainingConfig(ALIGNMENT_LEARNING_RATE, 0.1, LearningRateSchedule.COSINE,
                 WARMUP_RATIO, 0.9, 0.999, 1e-8, 0, ALIGNMENT_BATCH_SIZE, 1, 1, ALIGNMENT_STEPS, MAX_GRAD_NORM, seed,
-                LOG_EVERY);
+                LOG_EVERY, 0);
         return request(baseModel, tokenizer, data, training, output);
     }
 
@@ -118,7 +118,7 @@ public final class EmbeddedRecipe {
         };
         TrainingConfig training = new TrainingConfig(FINE_TUNE_LEARNING_RATE, 0, LearningRateSchedule.CONSTANT,
                 WARMUP_RATIO, 0.9, 0.999, 1e-8, 0, FINE_TUNE_BATCH_SIZE, 1, 1, FINE_TUNE_STEPS, MAX_GRAD_NORM, seed,
-                LOG_EVERY);
+                LOG_EVERY, 0);
         return request(alignedModel, null, new DataMixture(components, seed), training, output);
     }
 

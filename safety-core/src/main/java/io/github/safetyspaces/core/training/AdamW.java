@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.github.safetyspaces.core.checkpoint.TensorSource;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -56,6 +57,44 @@ public final class AdamW implements AutoCloseable {
     /** Returns the number of updates done. */
     public long steps() {
         return step;
+    }
+
+    /**
+     * Returns a view of the first moments (the running mean of the gradients) as float32 tensors
+     * named like the weights, for the training state.
+     *
+     * @return the live view
+     */
+    public TensorSource firstMoments() {
+        return NamedArrays.view(firstMoments);
+    }
+
+    /**
+     * Returns a view of the second moments (the running mean of the squared gradients) as float32
+     * tensors named like the weights, for the training state.
+     *
+     * @return the live view
+     */
+    public TensorSource secondMoments() {
+        return NamedArrays.view(secondMoments);
+    }
+
+    /**
+     * Sets the optimizer to where an earlier run left it: the moments, and the update count that
+     * the bias corrections depend on.
+     *
+     * @param steps updates done before
+     * @param first first moments by weight name, as {@link #firstMoments()} gave them
+     * @param second second moments by weight name, as {@link #secondMoments()} gave them
+     * @throws IllegalArgumentException if the names or shapes differ from the weights'
+     */
+    public void restore(long steps, TensorSource first, TensorSource second) {
+        if (steps < 0) {
+            throw new IllegalArgumentException("Cannot restore AdamW to a negative step count: " + steps);
+        }
+        NamedArrays.copyInto(firstMoments, first, "first moments");
+        NamedArrays.copyInto(secondMoments, second, "second moments");
+        step = steps;
     }
 
     /**

@@ -24,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +36,12 @@ import org.slf4j.LoggerFactory;
  * <p>The directory appears only when complete. {@code training.json} contains a fingerprint of every
  * input (SHA-256 of the starting checkpoint and data files, and every setting that changes the
  * result); a later run with the same fingerprint skips the work unless forced.
+ *
+ * <p>With {@code stateEvery} set, the run saves its training state every that many steps into
+ * {@code <output>.state} beside the output (see {@link TrainingStateDirectory}). A run started
+ * again with the same fingerprint, forced or not, continues from that state and ends with the same
+ * weights and {@code train-log.csv}, bit for bit, as a run that never stopped. The state folder is
+ * deleted once the output is in place.
  */
 public final class FinetuneJob {
 
@@ -79,7 +86,10 @@ public final class FinetuneJob {
         JsonObject inputs = describeInputs(request);
         String fingerprint = Sha256.ofText(inputs.toString());
         Path output = request.output().toAbsolutePath();
+        TrainingStateDirectory state = TrainingStateDirectory.beside(output);
         if (!request.force() && isCompleteRun(output, fingerprint)) {
+            // A run killed after writing its output but before deleting its state leaves one behind.
+            state.delete();
             LOG.info("Skipping fine-tuning: {} holds a completed run with the same inputs (fingerprint {});"
                     + " set -Dsafety.force=true to run it again.", output, fingerprint.substring(0, 12));
             return new Result(output, true, fingerprint, List.of());
@@ -99,14 +109,29 @@ public final class FinetuneJob {
                         + "; raise maxLength.");
             }
 
-            // Training.
+            // Training, from the saved state when there is one of these inputs.
             TrainingConfig training = request.training();
             SftBatches batches = new SftBatches(dataset.examples(), training.batchSize(), encoder.eosId(),
                     training.seed());
-            List<StepLog> logs = new SftTrainer(model.decoder(), training).train(batches::epoch, null);
+            SftTrainer trainer = new SftTrainer(model.decoder(), training);
+            Consumer<TrainingState> stateSink = training.stateEvery() > 0 ? saved -> state.write(fingerprint, saved)
+                    : null;
+            List<StepLog> logs;
+            long resumedFrom = 0;
+            long trainingStarted;
+            try (TrainingState resume = state.read(fingerprint).orElse(null)) {
+                if (resume != null) {
+                    resumedFrom = resume.step();
+                    LOG.info("Resuming fine-tuning of {} from step {} of {} (state {})", output, resume.step(),
+                            trainer.totalSteps(batches.batchCount()), state.path());
+                }
+                trainingStarted = System.nanoTime();
+                logs = trainer.train(batches::epoch, null, resume, stateSink);
+            }
+            Timing timing = new Timing(resumedFrom, logs, (System.nanoTime() - trainingStarted) / 1e9);
 
             // Outputs, all in one directory that appears when complete.
-            JsonObject record = trainingRecord(request, inputs, fingerprint, dataset, logs, started);
+            JsonObject record = trainingRecord(request, inputs, fingerprint, dataset, logs, timing, started);
             AtomicDirectory.replace(output, directory -> {
                 model.save(directory, request.dtype());
                 AtomicFiles.writeString(directory.resolve(PromptTemplate.FILE_NAME), request.template().toJson());
@@ -114,6 +139,8 @@ public final class FinetuneJob {
                 AtomicFiles.writeString(directory.resolve(TRAINING_JSON),
                         new GsonBuilder().setPrettyPrinting().create().toJson(record) + "\n");
             });
+            // The output is complete, so the state has served its purpose.
+            state.delete();
             LOG.info("Wrote the fine-tuned checkpoint {} after {} steps in {} s (final loss {})", output, logs.size(),
                     Math.round((System.nanoTime() - started) / 1e9), logs.get(logs.size() - 1).loss());
             return new Result(output, false, fingerprint, logs);
@@ -186,8 +213,24 @@ public final class FinetuneJob {
         return inputs;
     }
 
+    /**
+     * Wall-clock figures of the steps trained in this process, kept out of {@code train-log.csv} so
+     * that the log depends only on the inputs.
+     *
+     * @param resumedFrom the step this process started from; 0 when it did not resume
+     * @param seconds time spent training in this process
+     * @param tokens response tokens of the steps trained in this process
+     */
+    private record Timing(long resumedFrom, double seconds, long tokens) {
+
+        Timing(long resumedFrom, List<StepLog> logs, double seconds) {
+            this(resumedFrom, seconds, logs.stream().filter(log -> log.step() > resumedFrom)
+                    .mapToLong(StepLog::tokens).sum());
+        }
+    }
+
     private static JsonObject trainingRecord(FinetuneRequest request, JsonObject inputs, String fingerprint,
-            SftDataset dataset, List<StepLog> logs, long started) {
+            SftDataset dataset, List<StepLog> logs, Timing timing, long started) {
         JsonObject record = new JsonObject();
         record.addProperty("fingerprint", fingerprint);
         record.add("inputs", inputs);
@@ -201,6 +244,10 @@ public final class FinetuneJob {
         results.addProperty("steps", logs.size());
         results.addProperty("final_loss", logs.get(logs.size() - 1).loss());
         results.addProperty("seconds", Math.round((System.nanoTime() - started) / 1e6) / 1e3);
+        results.addProperty("resumed_from_step", timing.resumedFrom());
+        results.addProperty("training_seconds", Math.round(timing.seconds() * 1e3) / 1e3);
+        results.addProperty("tokens_per_second", timing.seconds() > 0 ? Math.round(timing.tokens() / timing.seconds())
+                : 0);
         record.add("results", results);
 
         JsonObject versions = new JsonObject();

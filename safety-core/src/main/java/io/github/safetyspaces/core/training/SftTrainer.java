@@ -26,6 +26,11 @@ import org.slf4j.LoggerFactory;
  * of the whole step, so accumulated micro-batches give the gradient of one large batch, averaged
  * per token. On the CPU the same seed and data give bit-identical weights, also in separate
  * processes, as long as libtorch's thread count stays the same.
+ *
+ * <p>Every {@code stateEvery} steps the trainer can hand out a {@link TrainingState}, and a later
+ * trainer can continue from it. A run resumed so ends with the same weights, bit for bit, as one that
+ * never stopped: the state holds the weights and moments exactly, and the data order and learning
+ * rate are functions of the step.
  */
 public final class SftTrainer {
 
@@ -63,7 +68,7 @@ public final class SftTrainer {
     }
 
     /**
-     * Trains the model.
+     * Trains the model from its current weights.
      *
      * @param batchesForEpoch the micro-batches of an epoch, in training order; called once per epoch
      *     with the epoch number from 0, and must return the same number of batches each time
@@ -72,28 +77,64 @@ public final class SftTrainer {
      * @throws TrainingDivergedException when a loss or gradient norm is NaN or infinite
      */
     public List<StepLog> train(IntFunction<List<SftBatch>> batchesForEpoch, Consumer<StepLog> listener) {
+        return train(batchesForEpoch, listener, null, null);
+    }
+
+    /**
+     * Trains the model, optionally continuing from a saved state and saving states on the way.
+     *
+     * @param batchesForEpoch the micro-batches of an epoch, in training order; called once per epoch
+     *     with the epoch number from 0, and must return the same number of batches each time
+     * @param listener receives the log of every step trained here; may be null
+     * @param resumeFrom a state of an earlier run of the same model, data and settings to continue
+     *     from, or null to start at step 0
+     * @param stateSink receives the state every {@code stateEvery} steps, except after the last step;
+     *     its tensors are live views, valid only during the call; may be null
+     * @return the logs of all steps, those of {@code resumeFrom} included
+     * @throws TrainingDivergedException when a loss or gradient norm is NaN or infinite
+     * @throws IllegalArgumentException when {@code resumeFrom} does not fit this run
+     */
+    public List<StepLog> train(IntFunction<List<SftBatch>> batchesForEpoch, Consumer<StepLog> listener,
+            TrainingState resumeFrom, Consumer<TrainingState> stateSink) {
         Map<String, NDArray> weights = model.parameters();
         List<SftBatch> firstEpoch = batchesForEpoch.apply(0);
         if (firstEpoch.isEmpty()) {
             throw new IllegalArgumentException("No training batches: the data set is empty.");
         }
         long totalSteps = totalSteps(firstEpoch.size());
+        int stepsPerEpoch = stepsPerEpoch(firstEpoch.size());
         long warmupSteps = (long) Math.ceil(config.warmupRatio() * totalSteps);
         LOG.info("Training {} parameters for {} steps ({} micro-batches of {} per epoch, {} per step, {} warm-up steps)",
                 model.config().parameterCount(), totalSteps, firstEpoch.size(), config.batchSize(),
                 config.gradientAccumulation(), warmupSteps);
 
+        // Where to start: step 0, or the step of the saved state with its weights.
         List<StepLog> logs = new ArrayList<>();
+        long startStep = 0;
+        if (resumeFrom != null) {
+            checkResumable(resumeFrom, totalSteps, stepsPerEpoch);
+            NamedArrays.copyInto(weights, resumeFrom.weights(), "weights");
+            logs.addAll(resumeFrom.logs());
+            startStep = resumeFrom.step();
+        }
+        int startEpoch = (int) (startStep / stepsPerEpoch);
+        int startBatch = (int) (startStep % stepsPerEpoch) * config.gradientAccumulation();
+
         weights.values().forEach(weight -> weight.setRequiresGradient(true));
         long started = System.nanoTime();
         long tokensSeen = 0;
-        double lastFiniteLoss = Double.NaN;
+        double lastFiniteLoss = logs.isEmpty() ? Double.NaN : logs.get(logs.size() - 1).loss();
         try (AdamW optimizer = new AdamW(weights, model.manager(), config.beta1(), config.beta2(), config.epsilon(),
                 config.weightDecay())) {
-            long step = 0;
-            for (int epoch = 0; step < totalSteps; epoch++) {
+            if (resumeFrom != null) {
+                optimizer.restore(startStep, resumeFrom.firstMoments(), resumeFrom.secondMoments());
+            }
+            long step = startStep;
+            for (int epoch = startEpoch; step < totalSteps; epoch++) {
                 List<SftBatch> batches = epoch == 0 ? firstEpoch : batchesForEpoch.apply(epoch);
-                for (int first = 0; first < batches.size() && step < totalSteps; first += config.gradientAccumulation()) {
+                int firstOfEpoch = epoch == startEpoch ? startBatch : 0;
+                for (int first = firstOfEpoch; first < batches.size() && step < totalSteps;
+                        first += config.gradientAccumulation()) {
                     List<SftBatch> micro = batches.subList(first,
                             Math.min(batches.size(), first + config.gradientAccumulation()));
                     double learningRate = config.schedule().rate(config.learningRate(), config.minLearningRateRatio(),
@@ -126,17 +167,27 @@ public final class SftTrainer {
                     lastFiniteLoss = loss;
                     tokensSeen += tokens;
 
-                    double elapsed = (System.nanoTime() - started) / 1e9;
                     double epochProgress = epoch + (double) (first + micro.size()) / batches.size();
-                    StepLog log = new StepLog(step, epochProgress, loss, learningRate, gradientNorm, tokens, elapsed);
+                    StepLog log = new StepLog(step, epochProgress, loss, learningRate, gradientNorm, tokens);
                     logs.add(log);
                     if (listener != null) {
                         listener.accept(log);
                     }
                     if (step % config.logEvery() == 0 || step == totalSteps) {
+                        double elapsed = (System.nanoTime() - started) / 1e9;
                         LOG.info(String.format("step %d/%d | epoch %.2f | loss %.5g | lr %.3e | grad norm %.3f"
                                 + " | %.0f tokens/s | %s left", step, totalSteps, epochProgress, loss, learningRate,
-                                gradientNorm, tokensSeen / elapsed, duration(elapsed / step * (totalSteps - step))));
+                                gradientNorm, tokensSeen / elapsed,
+                                duration(elapsed / (step - startStep) * (totalSteps - step))));
+                    }
+
+                    // Resumable state; none after the last step, where the checkpoint follows.
+                    if (stateSink != null && config.stateEvery() > 0 && step % config.stateEvery() == 0
+                            && step < totalSteps) {
+                        boolean epochDone = first + micro.size() >= batches.size();
+                        stateSink.accept(new TrainingState(step, totalSteps, config.seed(),
+                                epochDone ? epoch + 1 : epoch, epochDone ? 0 : first + micro.size(), logs,
+                                model.asTensorSource(), optimizer.firstMoments(), optimizer.secondMoments()));
                     }
                 }
             }
@@ -144,6 +195,23 @@ public final class SftTrainer {
             weights.values().forEach(weight -> weight.setRequiresGradient(false));
         }
         return logs;
+    }
+
+    /** Checks that a saved state belongs to a run of this length and batching. */
+    private void checkResumable(TrainingState state, long totalSteps, int stepsPerEpoch) {
+        if (state.totalSteps() != totalSteps || state.step() >= totalSteps) {
+            throw new IllegalArgumentException("The training state at step " + state.step() + " of "
+                    + state.totalSteps() + " does not fit this run of " + totalSteps + " steps; delete the state"
+                    + " folder to start over.");
+        }
+        int epoch = (int) (state.step() / stepsPerEpoch);
+        int nextBatch = (int) (state.step() % stepsPerEpoch) * config.gradientAccumulation();
+        if (state.seed() != config.seed() || state.epoch() != epoch || state.nextBatch() != nextBatch) {
+            throw new IllegalArgumentException(String.format("The training state at step %d was saved at epoch %d,"
+                    + " batch %d with data seed %d, but this run would be at epoch %d, batch %d with seed %d; delete"
+                    + " the state folder to start over.", state.step(), state.epoch(), state.nextBatch(),
+                    state.seed(), epoch, nextBatch, config.seed()));
+        }
     }
 
     /** Runs one micro-batch forward and backward; returns its share of the step's loss. */

@@ -20,6 +20,8 @@ import java.util.Objects;
  * @param maxGradNorm global gradient-norm clipping threshold; 0 turns clipping off
  * @param seed seed of the data order
  * @param logEvery steps between progress log lines
+ * @param stateEvery steps between writes of the resumable training state; 0 writes none. It does
+ *     not change the result, so like {@code logEvery} it is not part of a run's fingerprint
  */
 public record TrainingConfig(
         double learningRate,
@@ -36,7 +38,8 @@ public record TrainingConfig(
         int maxSteps,
         double maxGradNorm,
         long seed,
-        int logEvery) {
+        int logEvery,
+        int stateEvery) {
 
     /** Checks every range; messages name the parameter. */
     public TrainingConfig {
@@ -52,6 +55,10 @@ public record TrainingConfig(
         requirePositive("batchSize", batchSize);
         requirePositive("gradientAccumulation", gradientAccumulation);
         requirePositive("logEvery", logEvery);
+        if (stateEvery < 0) {
+            throw new IllegalArgumentException("stateEvery must be 0 (no training state) or a positive number of"
+                    + " steps, got " + stateEvery);
+        }
         if (maxSteps < 0) {
             throw new IllegalArgumentException("maxSteps must be 0 (use epochs) or positive, got " + maxSteps);
         }
@@ -62,14 +69,26 @@ public record TrainingConfig(
 
     /**
      * Returns defaults close to the study's fine-tunes: AdamW (0.9, 0.999, 1e-8) without weight
-     * decay, cosine schedule with 2% warm-up, one epoch, batches of 8, clipping at 1.0, seed 42.
+     * decay, cosine schedule with 2% warm-up, one epoch, batches of 8, clipping at 1.0, seed 42,
+     * no training state.
      *
      * @param learningRate peak learning rate
      * @return the configuration
      */
     public static TrainingConfig defaults(double learningRate) {
         return new TrainingConfig(learningRate, 0, LearningRateSchedule.COSINE, 0.02, 0.9, 0.999, 1e-8, 0, 8, 1, 1, 0,
-                1.0, 42, 10);
+                1.0, 42, 10, 0);
+    }
+
+    /**
+     * Returns this configuration with another interval between training-state writes.
+     *
+     * @param steps steps between writes; 0 writes none
+     * @return the new configuration
+     */
+    public TrainingConfig withStateEvery(int steps) {
+        return new TrainingConfig(learningRate, minLearningRateRatio, schedule, warmupRatio, beta1, beta2, epsilon,
+                weightDecay, batchSize, gradientAccumulation, epochs, maxSteps, maxGradNorm, seed, logEvery, steps);
     }
 
     private static void requireFinite(String name, double value, boolean inRange) {

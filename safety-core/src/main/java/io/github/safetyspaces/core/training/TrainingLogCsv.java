@@ -13,7 +13,11 @@ import org.apache.commons.csv.CSVPrinter;
 
 /**
  * Writes {@code train-log.csv}: one row per optimizer step with the columns {@code step, epoch,
- * loss, learning_rate, grad_norm, tokens, elapsed_seconds}.
+ * loss, learning_rate, grad_norm, tokens}.
+ *
+ * <p>The file holds no wall-clock time: it depends only on the run's inputs, so a run that resumed
+ * from a training state writes the same bytes as an uninterrupted one. Timings are in the log and in
+ * {@code training.json}.
  */
 public final class TrainingLogCsv {
 
@@ -22,7 +26,7 @@ public final class TrainingLogCsv {
 
     /** Column names, in order. */
     public static final List<String> COLUMNS =
-            List.of("step", "epoch", "loss", "learning_rate", "grad_norm", "tokens", "elapsed_seconds");
+            List.of("step", "epoch", "loss", "learning_rate", "grad_norm", "tokens");
 
     private TrainingLogCsv() {
     }
@@ -43,8 +47,7 @@ public final class TrainingLogCsv {
                 printer.printRecord(log.step(), String.format(Locale.ROOT, "%.6f", log.epoch()),
                         String.format(Locale.ROOT, "%.9g", log.loss()),
                         String.format(Locale.ROOT, "%.9g", log.learningRate()),
-                        String.format(Locale.ROOT, "%.9g", log.gradientNorm()), log.tokens(),
-                        String.format(Locale.ROOT, "%.3f", log.elapsedSeconds()));
+                        String.format(Locale.ROOT, "%.9g", log.gradientNorm()), log.tokens());
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write " + file + ": " + e.getMessage(), e);

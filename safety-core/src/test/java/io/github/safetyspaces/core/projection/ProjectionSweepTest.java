@@ -41,7 +41,7 @@ class ProjectionSweepTest {
         Path data = temporary.resolve(name + ".jsonl");
         Files.writeString(data, "{\"instruction\": \"" + instruction + "\", \"output\": \"" + output + "\"}\n");
         TrainingConfig training = new TrainingConfig(1e-3, 0, LearningRateSchedule.CONSTANT, 0, 0.9, 0.999, 1e-8, 0, 1,
-                1, 1, 5, 1.0, 1, 100);
+                1, 1, 5, 1.0, 1, 100, 0);
         Path out = temporary.resolve(name);
         FinetuneJob.run(new FinetuneRequest(model, null, new DataMixture(List.of(MixtureComponent.all(
                 DataSource.of(data))), 1), PromptTemplate.DEFAULT, 64, training, out, SafetensorsDType.F32,

@@ -72,7 +72,7 @@ class FinetuneJobTest {
 
     private FinetuneRequest request(Path data, Path output, boolean force, int steps) {
         TrainingConfig training = new TrainingConfig(3e-3, 0, LearningRateSchedule.CONSTANT, 0, 0.9, 0.999, 1e-8, 0,
-                8, 1, 1, steps, 1.0, 42, 50);
+                8, 1, 1, steps, 1.0, 42, 50, 0);
         DataMixture mixture = new DataMixture(List.of(MixtureComponent.all(DataSource.of(data))), 42);
         return new FinetuneRequest(model, tokenizer, mixture, PromptTemplate.DEFAULT, 128, training, output,
                 SafetensorsDType.F32, ComputeDevice.CPU, force);

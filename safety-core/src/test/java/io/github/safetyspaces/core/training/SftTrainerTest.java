@@ -72,7 +72,7 @@ class SftTrainerTest {
 
     private static TrainingConfig config(int batchSize, int accumulation, int maxSteps, double maxGradNorm) {
         return new TrainingConfig(1e-2, 0, LearningRateSchedule.CONSTANT, 0, 0.9, 0.999, 1e-8, 0.01, batchSize,
-                accumulation, 1, maxSteps, maxGradNorm, 7, 1000);
+                accumulation, 1, maxSteps, maxGradNorm, 7, 1000, 0);
     }
 
     private static Map<String, float[]> train(TrainingConfig config, List<StepLog> logs) {
@@ -113,9 +113,9 @@ class SftTrainerTest {
     void accumulationEqualsOneLargeBatch() {
         // Without per-step gradient zeroing, or with a per-micro-batch mean, the two would differ.
         Map<String, float[]> large = train(new TrainingConfig(1e-2, 0, LearningRateSchedule.CONSTANT, 0, 0.9, 0.999,
-                1e-8, 0, 8, 1, 3, 0, 0, 7, 1000), new ArrayList<>());
+                1e-8, 0, 8, 1, 3, 0, 0, 7, 1000, 0), new ArrayList<>());
         Map<String, float[]> accumulated = train(new TrainingConfig(1e-2, 0, LearningRateSchedule.CONSTANT, 0, 0.9,
-                0.999, 1e-8, 0, 2, 4, 3, 0, 0, 7, 1000), new ArrayList<>());
+                0.999, 1e-8, 0, 2, 4, 3, 0, 0, 7, 1000, 0), new ArrayList<>());
         large.forEach((name, values) -> {
             float[] other = accumulated.get(name);
             for (int i = 0; i < values.length; i++) {

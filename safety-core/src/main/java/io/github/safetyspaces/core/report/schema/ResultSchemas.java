@@ -24,7 +24,6 @@ public final class ResultSchemas {
             .decimal("learning_rate", NON_NEGATIVE)
             .decimal("grad_norm", NON_NEGATIVE)
             .integer("tokens", NON_NEGATIVE)
-            .decimal("elapsed_seconds", NON_NEGATIVE)
             .keys("step")
             .build();
 

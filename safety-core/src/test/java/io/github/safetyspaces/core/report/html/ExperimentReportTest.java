@@ -68,6 +68,11 @@ class ExperimentReportTest {
         assertTrue(html.contains("<td>aligned</td><td>0.390000</td><td>0.390000</td><td>0.00000</td>"
                 + "<td>1.00000</td>"), "the reference table lists the aligned model");
         assertTrue(html.contains("All checks passed."), html);
+        // Training time from aligned/training.json; harmful has no record, so an empty cell.
+        assertTrue(html.contains("<td>aligned</td><td>120</td><td>71129</td><td>10.8126154</td>"
+                + "<td>0.189206749</td><td>14.254</td>"), "the training table shows the training seconds");
+        assertTrue(html.contains("<td>harmful</td><td>100</td><td>97415</td><td>10.0501986</td><td>1.33770573</td>"
+                + "<td></td>"), "the model without a training record has an empty time cell");
     }
 
     @Test

@@ -1,0 +1,106 @@
+package io.github.safetyspaces.core.training;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.safetyspaces.core.checkpoint.FloatTensor;
+import io.github.safetyspaces.core.checkpoint.InMemoryTensors;
+import io.github.safetyspaces.core.checkpoint.TensorSource;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainingStateDirectoryTest {
+
+    private static final String FINGERPRINT = "a".repeat(64);
+
+    @TempDir
+    Path temporary;
+
+    /** A state at step 2 of 6 whose tensors and logs hold values that text would round. */
+    private static TrainingState state() {
+        TensorSource weights = new InMemoryTensors(Map.of("w", new FloatTensor(new long[] {2, 2},
+                new float[] {0.1f, -Float.MIN_VALUE, Math.nextUp(1f), 3e38f})));
+        TensorSource first = new InMemoryTensors(Map.of("w", new FloatTensor(new long[] {2, 2},
+                new float[] {1e-30f, 2, -3, 0.333333343f})));
+        TensorSource second = new InMemoryTensors(Map.of("w", new FloatTensor(new long[] {2, 2},
+                new float[] {1e-40f, 5, 6, 7})));
+        List<StepLog> logs = List.of(new StepLog(1, 0.25, Math.PI, 1e-4 / 3, Math.E, 100),
+                new StepLog(2, 0.5, 0.1 + 0.2, 2e-4 / 3, 1.0 / 7, 99));
+        return new TrainingState(2, 6, 42, 0, 2, logs, weights, first, second);
+    }
+
+    @Test
+    void stateOfTheSameInputsReadsBackExactly() {
+        TrainingStateDirectory directory = TrainingStateDirectory.beside(temporary.resolve("model"));
+        TrainingState written = state();
+        directory.write(FINGERPRINT, written);
+        assertEquals(temporary.resolve("model.state"), directory.path());
+
+        Optional<TrainingState> read = directory.read(FINGERPRINT);
+        assertTrue(read.isPresent(), "a state of the same fingerprint is used");
+        try (TrainingState state = read.get()) {
+            assertEquals(List.of(2L, 6L, 42L, 0L, 2L), List.of(state.step(), state.totalSteps(), state.seed(),
+                    (long) state.epoch(), (long) state.nextBatch()));
+            assertEquals(written.logs(), state.logs(), "step logs, bit for bit");
+            assertArrayEquals(written.weights().read("w").data(), state.weights().read("w").data());
+            assertArrayEquals(written.firstMoments().read("w").data(), state.firstMoments().read("w").data());
+            assertArrayEquals(written.secondMoments().read("w").data(), state.secondMoments().read("w").data());
+        }
+    }
+
+    @Test
+    void stateOfOtherInputsIsDeletedNotUsed() {
+        TrainingStateDirectory directory = TrainingStateDirectory.beside(temporary.resolve("model"));
+        directory.write(FINGERPRINT, state());
+
+        assertEquals(Optional.empty(), directory.read("b".repeat(64)));
+        assertFalse(Files.exists(directory.path()), "the state of other inputs is deleted");
+        assertEquals(Optional.empty(), directory.read(FINGERPRINT), "and a later run of the old inputs finds none");
+    }
+
+    @Test
+    void leftoversOfAKilledWriteAreDeleted() throws IOException {
+        TrainingStateDirectory directory = TrainingStateDirectory.beside(temporary.resolve("model"));
+        Path partial = Files.createDirectories(temporary.resolve(".model.state.partial-1234"));
+        Files.writeString(partial.resolve("weights.safetensors"), "half");
+        Path unrelated = Files.createDirectories(temporary.resolve(".model.partial-5678"));
+
+        assertEquals(Optional.empty(), directory.read(FINGERPRINT));
+        assertFalse(Files.exists(partial), "the state's temporary folder is deleted");
+        assertTrue(Files.exists(unrelated), "the output's own temporary folder is not the state's to delete");
+    }
+
+    @Test
+    void stateMovedAsideIsRestored() throws IOException {
+        TrainingStateDirectory directory = TrainingStateDirectory.beside(temporary.resolve("model"));
+        directory.write(FINGERPRINT, state());
+        // A kill between the two renames of a write: the old state aside, the new one still partial.
+        Files.move(directory.path(), temporary.resolve(".model.state.old-1234"));
+        Files.createDirectories(temporary.resolve(".model.state.partial-5678"));
+
+        Optional<TrainingState> read = directory.read(FINGERPRINT);
+        assertTrue(read.isPresent(), "the state moved aside is used");
+        read.get().close();
+        assertEquals(2, read.get().step());
+        assertFalse(Files.exists(temporary.resolve(".model.state.old-1234")));
+        assertFalse(Files.exists(temporary.resolve(".model.state.partial-5678")));
+    }
+
+    @Test
+    void stateWithoutItsRecordIsIgnored() throws IOException {
+        TrainingStateDirectory directory = TrainingStateDirectory.beside(temporary.resolve("model"));
+        directory.write(FINGERPRINT, state());
+        Files.delete(directory.path().resolve(TrainingStateDirectory.STATE_JSON));
+
+        assertEquals(Optional.empty(), directory.read(FINGERPRINT));
+        assertFalse(Files.exists(directory.path()));
+    }
+}
