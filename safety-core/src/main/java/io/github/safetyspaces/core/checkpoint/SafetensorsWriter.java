@@ -47,6 +47,9 @@ public final class SafetensorsWriter {
     /** Time between progress lines while writing a large file. */
     private static final long PROGRESS_INTERVAL_NANOS = 10_000_000_000L;
 
+    /** Files smaller than this are logged at debug level only. */
+    private static final long QUIET_BELOW_BYTES = 64L << 20;
+
     private static final Logger LOG = LoggerFactory.getLogger(SafetensorsWriter.class);
 
     private SafetensorsWriter() {
@@ -133,10 +136,16 @@ public final class SafetensorsWriter {
         }
         syncDirectory(directory);
 
+        // Small files (SVD cache entries, training states) are written often; only large ones are worth a line.
         double seconds = (System.nanoTime() - startNanos) / 1e9;
-        LOG.info("Wrote {} tensors ({} MB, {}) to {} in {} s", layout.size(),
-                String.format(Locale.ROOT, "%.1f", expectedSize / 1e6), dtype, file,
-                String.format(Locale.ROOT, "%.2f", seconds));
+        String message = "Wrote {} tensors ({} MB, {}) to {} in {} s";
+        Object[] values = {layout.size(), String.format(Locale.ROOT, "%.1f", expectedSize / 1e6), dtype, file,
+            String.format(Locale.ROOT, "%.2f", seconds)};
+        if (expectedSize >= QUIET_BELOW_BYTES) {
+            LOG.info(message, values);
+        } else {
+            LOG.debug(message, values);
+        }
     }
 
     private static Map<String, TensorInfo> layout(Path file, TensorSource source, SafetensorsDType dtype) {
