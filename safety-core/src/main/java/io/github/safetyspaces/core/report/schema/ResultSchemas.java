@@ -16,7 +16,11 @@ import java.util.Optional;
  */
 public final class ResultSchemas {
 
-    /** {@code models/<id>/train-log.csv}, one row per optimizer step; written by {@code TrainingLogCsv}. */
+    /**
+     * {@code models/<id>/train-log.csv}, one row per optimizer step; written by {@code TrainingLogCsv}.
+     * The optional last column {@code elapsed_seconds} is a legacy column: earlier versions wrote it, and
+     * a model they trained keeps its fingerprint, so its old log stays in place after an upgrade.
+     */
     public static final FileSchema TRAINING_LOG = FileSchema.builder("train-log.csv", "train-log.csv", "finetune")
             .integer("step", ValueRange.atLeast(1))
             .decimal("epoch", NON_NEGATIVE)
@@ -24,6 +28,7 @@ public final class ResultSchemas {
             .decimal("learning_rate", NON_NEGATIVE)
             .decimal("grad_norm", NON_NEGATIVE)
             .integer("tokens", NON_NEGATIVE)
+            .decimal("elapsed_seconds", NON_NEGATIVE).optionalColumn()
             .keys("step")
             .build();
 
