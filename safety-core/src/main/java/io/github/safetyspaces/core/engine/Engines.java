@@ -2,6 +2,7 @@ package io.github.safetyspaces.core.engine;
 
 import ai.djl.engine.Engine;
 import ai.djl.engine.EngineException;
+import ai.djl.pytorch.jni.JniUtils;
 
 /**
  * Starts DJL's PyTorch engine offline.
@@ -44,5 +45,17 @@ public final class Engines {
                     + " must be on the class path, or PYTORCH_LIBRARY_PATH must name a libtorch folder that matches"
                     + " pytorch-jni; downloads are disabled because the project runs offline.", e);
         }
+    }
+
+    /**
+     * Returns libtorch's intra-op thread count, which {@code -Dai.djl.pytorch.num_threads=N} sets
+     * (by default the number of cores). It decides how products and sums are split between threads,
+     * and so the last bits of trained weights.
+     *
+     * @return the thread count of the started engine
+     */
+    public static int intraOpThreads() {
+        pytorch();
+        return JniUtils.getNumThreads();
     }
 }

@@ -251,8 +251,7 @@ public final class FinetuneJob {
         record.add("results", results);
 
         JsonObject versions = new JsonObject();
-        String own = FinetuneJob.class.getPackage().getImplementationVersion();
-        versions.addProperty("safety_spaces", own == null ? "unknown (classes not packaged)" : own);
+        versions.addProperty("safety_spaces", TrainingEnvironment.projectVersion());
         versions.addProperty("djl", Engine.getDjlVersion());
         versions.addProperty("libtorch", Engines.pytorch().getVersion());
         versions.addProperty("java", System.getProperty("java.version"));
