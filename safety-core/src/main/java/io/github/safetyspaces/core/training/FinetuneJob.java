@@ -19,6 +19,7 @@ import io.github.safetyspaces.core.engine.Engines;
 import io.github.safetyspaces.core.io.AtomicFiles;
 import io.github.safetyspaces.core.io.Sha256;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,7 +90,7 @@ public final class FinetuneJob {
         TrainingStateDirectory state = TrainingStateDirectory.beside(output);
         if (!request.force() && isCompleteRun(output, fingerprint)) {
             // A run killed after writing its output but before deleting its state leaves one behind.
-            state.delete();
+            deleteServedState(state, output);
             LOG.info("Skipping fine-tuning: {} holds a completed run with the same inputs (fingerprint {});"
                     + " set -Dsafety.force=true to run it again.", output, fingerprint.substring(0, 12));
             return new Result(output, true, fingerprint, List.of());
@@ -114,7 +115,7 @@ public final class FinetuneJob {
             SftBatches batches = new SftBatches(dataset.examples(), training.batchSize(), encoder.eosId(),
                     training.seed());
             SftTrainer trainer = new SftTrainer(model.decoder(), training);
-            Consumer<TrainingState> stateSink = training.stateEvery() > 0 ? saved -> state.write(fingerprint, saved)
+            Consumer<TrainingState> stateSink = training.stateEvery() > 0 ? saved -> save(state, fingerprint, saved)
                     : null;
             List<StepLog> logs;
             long resumedFrom = 0;
@@ -127,6 +128,9 @@ public final class FinetuneJob {
                 }
                 trainingStarted = System.nanoTime();
                 logs = trainer.train(batches::epoch, null, resume, stateSink);
+            } catch (StateMismatchException e) {
+                throw new IllegalArgumentException(e.mismatch() + "; delete the training state folder " + state.path()
+                        + " to start over.", e);
             }
             Timing timing = new Timing(resumedFrom, logs, (System.nanoTime() - trainingStarted) / 1e9);
 
@@ -140,10 +144,34 @@ public final class FinetuneJob {
                         new GsonBuilder().setPrettyPrinting().create().toJson(record) + "\n");
             });
             // The output is complete, so the state has served its purpose.
-            state.delete();
+            deleteServedState(state, output);
             LOG.info("Wrote the fine-tuned checkpoint {} after {} steps in {} s (final loss {})", output, logs.size(),
                     Math.round((System.nanoTime() - started) / 1e9), logs.get(logs.size() - 1).loss());
             return new Result(output, false, fingerprint, logs);
+        }
+    }
+
+    /**
+     * Saves a training state. A failed save, such as on a full disk, costs only the steps since the
+     * previous one if the run is killed later, so training goes on; the final checkpoint needs about a
+     * third of a state's space.
+     */
+    private static void save(TrainingStateDirectory state, String fingerprint, TrainingState saved) {
+        try {
+            state.write(fingerprint, saved);
+        } catch (UncheckedIOException e) {
+            LOG.warn("Cannot save the training state of step {} to {}: {}. Training goes on; a killed run would"
+                    + " resume from the previous state, if any. Free space there, or set stateEvery=0"
+                    + " (-Dsafety.stateEvery=0) to save none.", saved.step(), state.path(), e.getMessage());
+        }
+    }
+
+    /** Deletes the state of a completed run; a failure leaves a stale folder, not a failed run. */
+    private static void deleteServedState(TrainingStateDirectory state, Path output) {
+        try {
+            state.delete();
+        } catch (UncheckedIOException e) {
+            LOG.warn("{} is complete, but its training state could not be deleted: {}", output, e.getMessage());
         }
     }
 

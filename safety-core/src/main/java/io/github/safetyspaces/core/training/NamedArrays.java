@@ -51,7 +51,7 @@ final class NamedArrays {
      * @param arrays the arrays to overwrite
      * @param source tensors with exactly the arrays' names and shapes
      * @param label what the tensors are, for messages
-     * @throws IllegalArgumentException naming the missing, extra or mis-shaped tensors
+     * @throws StateMismatchException naming the missing, extra or mis-shaped tensors
      */
     static void copyInto(Map<String, NDArray> arrays, TensorSource source, String label) {
         if (!arrays.keySet().equals(source.names())) {
@@ -59,8 +59,8 @@ final class NamedArrays {
             missing.removeAll(source.names());
             Set<String> extra = new TreeSet<>(source.names());
             extra.removeAll(arrays.keySet());
-            throw new IllegalArgumentException("The training state's " + label + " do not match the model: missing "
-                    + missing + ", unexpected " + extra + "; delete the state folder to start over.");
+            throw new StateMismatchException("The training state's " + label + " do not match the model: missing "
+                    + missing + ", unexpected " + extra);
         }
         for (Map.Entry<String, NDArray> entry : arrays.entrySet()) {
             NDArray array = entry.getValue();
@@ -68,9 +68,9 @@ final class NamedArrays {
             FloatTensor tensor = source.read(entry.getKey());
             long[] shape = array.getShape().getShape();
             if (!Arrays.equals(shape, tensor.shape())) {
-                throw new IllegalArgumentException("The training state's " + label + " '" + entry.getKey()
+                throw new StateMismatchException("The training state's " + label + " '" + entry.getKey()
                         + "' has shape " + Arrays.toString(tensor.shape()) + " but the model needs "
-                        + Arrays.toString(shape) + "; delete the state folder to start over.");
+                        + Arrays.toString(shape));
             }
             array.set(tensor.data());
         }
@@ -84,7 +84,14 @@ final class NamedArrays {
         return array;
     }
 
-    private static void requireFloat32(String name, NDArray array) {
+    /**
+     * Checks that an array can be saved in a training state without losing bits.
+     *
+     * @param name the array's name, for the message
+     * @param array the array
+     * @throws IllegalStateException when it is not float32, with the fix
+     */
+    static void requireFloat32(String name, NDArray array) {
         // A float64 array would lose bits in a float32 file, and the resumed run would differ.
         if (array.getDataType() != DataType.FLOAT32) {
             throw new IllegalStateException("A training state stores float32 arrays, but '" + name + "' is "

@@ -92,7 +92,8 @@ public final class SftTrainer {
      *     its tensors are live views, valid only during the call; may be null
      * @return the logs of all steps, those of {@code resumeFrom} included
      * @throws TrainingDivergedException when a loss or gradient norm is NaN or infinite
-     * @throws IllegalArgumentException when {@code resumeFrom} does not fit this run
+     * @throws StateMismatchException when {@code resumeFrom} does not fit this run
+     * @throws IllegalStateException when states are to be saved or read and a weight is not float32
      */
     public List<StepLog> train(IntFunction<List<SftBatch>> batchesForEpoch, Consumer<StepLog> listener,
             TrainingState resumeFrom, Consumer<TrainingState> stateSink) {
@@ -107,6 +108,11 @@ public final class SftTrainer {
         LOG.info("Training {} parameters for {} steps ({} micro-batches of {} per epoch, {} per step, {} warm-up steps)",
                 model.config().parameterCount(), totalSteps, firstEpoch.size(), config.batchSize(),
                 config.gradientAccumulation(), warmupSteps);
+
+        // States hold float32 arrays: fail now rather than at the first save, maybe hours from here.
+        if (resumeFrom != null || (stateSink != null && config.stateEvery() > 0)) {
+            weights.forEach(NamedArrays::requireFloat32);
+        }
 
         // Where to start: step 0, or the step of the saved state with its weights.
         List<StepLog> logs = new ArrayList<>();
@@ -200,17 +206,15 @@ public final class SftTrainer {
     /** Checks that a saved state belongs to a run of this length and batching. */
     private void checkResumable(TrainingState state, long totalSteps, int stepsPerEpoch) {
         if (state.totalSteps() != totalSteps || state.step() >= totalSteps) {
-            throw new IllegalArgumentException("The training state at step " + state.step() + " of "
-                    + state.totalSteps() + " does not fit this run of " + totalSteps + " steps; delete the state"
-                    + " folder to start over.");
+            throw new StateMismatchException("The training state at step " + state.step() + " of "
+                    + state.totalSteps() + " does not fit this run of " + totalSteps + " steps");
         }
         int epoch = (int) (state.step() / stepsPerEpoch);
         int nextBatch = (int) (state.step() % stepsPerEpoch) * config.gradientAccumulation();
         if (state.seed() != config.seed() || state.epoch() != epoch || state.nextBatch() != nextBatch) {
-            throw new IllegalArgumentException(String.format("The training state at step %d was saved at epoch %d,"
-                    + " batch %d with data seed %d, but this run would be at epoch %d, batch %d with seed %d; delete"
-                    + " the state folder to start over.", state.step(), state.epoch(), state.nextBatch(),
-                    state.seed(), epoch, nextBatch, config.seed()));
+            throw new StateMismatchException(String.format("The training state at step %d was saved at epoch %d,"
+                    + " batch %d with data seed %d, but this run would be at epoch %d, batch %d with seed %d",
+                    state.step(), state.epoch(), state.nextBatch(), state.seed(), epoch, nextBatch, config.seed()));
         }
     }
 

@@ -16,9 +16,12 @@ import io.github.safetyspaces.core.data.DataSource;
 import io.github.safetyspaces.core.data.MixtureComponent;
 import io.github.safetyspaces.core.data.PromptTemplate;
 import io.github.safetyspaces.core.engine.ComputeDevice;
+import io.github.safetyspaces.core.io.ScratchMount;
 import io.github.safetyspaces.core.model.Completion;
 import io.github.safetyspaces.core.model.GenerationOptions;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -132,17 +135,56 @@ class FinetuneJobTest {
         assertArrayEquals(Files.readAllBytes(first.resolve("model.safetensors")),
                 Files.readAllBytes(second.resolve("model.safetensors")));
 
-        // Same inputs: skipped, untouched.
+        // Same inputs: skipped, untouched, and a state left by a run killed after its output was
+        // written is deleted.
         long modified = Files.getLastModifiedTime(first.resolve("model.safetensors")).toMillis();
+        Path leftover = Files.createDirectories(temporary.resolve("first.state"));
+        Files.writeString(leftover.resolve(TrainingStateDirectory.STATE_JSON), "{}");
+        Path partial = Files.createDirectories(temporary.resolve(".first.state.partial-1234"));
         FinetuneJob.Result again = FinetuneJob.run(request(data, first, false));
         assertTrue(again.skipped());
         assertEquals(modified, Files.getLastModifiedTime(first.resolve("model.safetensors")).toMillis());
+        assertFalse(Files.exists(leftover), "the skip deletes the leftover state");
+        assertFalse(Files.exists(partial), "and the leftover of its killed save");
 
         // Forced, or with changed data: trained again.
         assertFalse(FinetuneJob.run(request(data, first, true)).skipped());
         Files.writeString(data, "{\"instruction\": \"Who runs?\", \"output\": \"Sam runs.\"}\n",
                 java.nio.file.StandardOpenOption.APPEND);
         assertFalse(FinetuneJob.run(request(data, first, false)).skipped());
+    }
+
+    @Test
+    void failedStateSavesWarnAndTrainingGoesOn() throws Exception {
+        Path data = writeData();
+
+        // 1.5 MiB: room for the checkpoint (1 MiB of float32 weights), not for a state (3 MiB).
+        try (ScratchMount disk = ScratchMount.ofSize(temporary.resolve("disk"), 1536)) {
+            Path output = disk.folder().resolve("model");
+            FinetuneRequest defaults = request(data, output, false, 10);
+            FinetuneRequest request = new FinetuneRequest(defaults.model(), defaults.tokenizer(), defaults.data(),
+                    defaults.template(), defaults.maxLength(), defaults.training().withStateEvery(3), output,
+                    defaults.dtype(), defaults.device(), false);
+
+            ByteArrayOutputStream captured = new ByteArrayOutputStream();
+            PrintStream original = System.err;
+            System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            try {
+                FinetuneJob.run(request);
+            } finally {
+                System.setErr(original);
+            }
+            String log = captured.toString(StandardCharsets.UTF_8);
+
+            Path state = disk.folder().resolve("model.state");
+            for (int step : new int[] {3, 6, 9}) {
+                assertTrue(log.contains("Cannot save the training state of step " + step + " to " + state + ": "),
+                        log);
+            }
+            assertTrue(log.contains("set stateEvery=0"), log);
+            assertTrue(Files.isRegularFile(output.resolve("model.safetensors")), "the run completes");
+            assertFalse(Files.exists(state));
+        }
     }
 
     @Test

@@ -16,6 +16,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import io.github.safetyspaces.core.checkpoint.FloatTensor;
 import io.github.safetyspaces.core.checkpoint.InMemoryTensors;
+import io.github.safetyspaces.core.checkpoint.TensorSource;
 import io.github.safetyspaces.core.data.SftBatch;
 import io.github.safetyspaces.core.data.SftBatches;
 import io.github.safetyspaces.core.data.SftExample;
@@ -29,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class SftTrainerTest {
@@ -245,5 +247,75 @@ class SftTrainerTest {
         assertEquals(2.0, LearningRateSchedule.CONSTANT.rate(2, 0.1, 100, 10, 110));
         assertEquals(LearningRateSchedule.COSINE, LearningRateSchedule.parse(" Cosine "));
         assertThrows(IllegalArgumentException.class, () -> LearningRateSchedule.parse("step"));
+    }
+
+    /** Copies a state whose tensors are live views into one that owns its tensors. */
+    private static TrainingState copyOf(TrainingState live) {
+        return new TrainingState(live.step(), live.totalSteps(), live.seed(), live.epoch(), live.nextBatch(),
+                live.logs(), copyOf(live.weights()), copyOf(live.firstMoments()), copyOf(live.secondMoments()));
+    }
+
+    private static TensorSource copyOf(TensorSource source) {
+        Map<String, FloatTensor> tensors = new LinkedHashMap<>();
+        source.names().forEach(name -> tensors.put(name, source.read(name)));
+        return new InMemoryTensors(tensors);
+    }
+
+    /** Trains from {@code weightSeed}'s random weights, optionally resumed, and returns the final weights. */
+    private static Map<String, float[]> trainResumable(TrainingConfig config, long weightSeed, TrainingState resume,
+            Map<Long, TrainingState> states, List<StepLog> logs) {
+        try (DecoderModel model = DecoderModel.load(CONFIG, new InMemoryTensors(randomWeights(weightSeed)),
+                Device.cpu(), DataType.FLOAT32)) {
+            SftBatches batches = new SftBatches(examples(), config.batchSize(), 31, config.seed());
+            logs.addAll(new SftTrainer(model, config).train(batches::epoch, null, resume,
+                    states == null ? null : live -> states.put(live.step(), copyOf(live))));
+            Map<String, float[]> weights = new LinkedHashMap<>();
+            model.parameters().keySet().forEach(name -> weights.put(name, model.weight(name).data()));
+            return weights;
+        }
+    }
+
+    @Test
+    void resumedAtAnEpochEndOrMidEpochMatchesAnUninterruptedRun() {
+        // 8 examples in batches of 3: 3 micro-batches per epoch, so with 2 per step each epoch ends
+        // with a partial group of 1, and 7 steps span 4 epochs. Warm-up and cosine decay make the
+        // learning rate depend on the step; weight decay makes it depend on the weights.
+        TrainingConfig config = new TrainingConfig(1e-2, 0.1, LearningRateSchedule.COSINE, 0.2, 0.9, 0.999, 1e-8, 0.01,
+                3, 2, 1, 7, 1.0, 7, 1000, 1);
+        Map<Long, TrainingState> states = new TreeMap<>();
+        List<StepLog> uninterruptedLogs = new ArrayList<>();
+        Map<String, float[]> uninterrupted = trainResumable(config, 3, null, states, uninterruptedLogs);
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L), List.copyOf(states.keySet()), "a state after every step but the last");
+
+        // Step 4 ends epoch 1 (steps 3 and 4 take micro-batches 0-1 and 2); step 5 is mid-epoch 2.
+        TrainingState epochEnd = states.get(4L);
+        TrainingState midEpoch = states.get(5L);
+        assertEquals(List.of(2, 0), List.of(epochEnd.epoch(), epochEnd.nextBatch()));
+        assertEquals(List.of(2, 2), List.of(midEpoch.epoch(), midEpoch.nextBatch()));
+
+        // Each resumes in a fresh model with other weights, which the state must overwrite.
+        for (TrainingState state : List.of(epochEnd, midEpoch)) {
+            List<StepLog> resumedLogs = new ArrayList<>();
+            Map<String, float[]> resumed = trainResumable(config, 99, state, null, resumedLogs);
+            uninterrupted.forEach((name, values) -> assertArrayEquals(values, resumed.get(name),
+                    name + " after resuming at step " + state.step()));
+            assertEquals(uninterruptedLogs, resumedLogs, "step logs after resuming at step " + state.step());
+        }
+    }
+
+    @Test
+    void savingStatesOfFloat64WeightsFailsBeforeTheFirstStep() {
+        TrainingConfig config = new TrainingConfig(1e-2, 0, LearningRateSchedule.CONSTANT, 0, 0.9, 0.999, 1e-8, 0, 4,
+                1, 1, 3, 1.0, 7, 1000, 1);
+        try (DecoderModel model = DecoderModel.load(CONFIG, new InMemoryTensors(randomWeights(3)), Device.cpu(),
+                DataType.FLOAT64)) {
+            SftBatches batches = new SftBatches(examples(), config.batchSize(), 31, config.seed());
+            List<StepLog> steps = new ArrayList<>();
+            IllegalStateException error = assertThrows(IllegalStateException.class, () -> new SftTrainer(model,
+                    config).train(batches::epoch, steps::add, null, state -> { }));
+            assertTrue(error.getMessage().contains("float64") && error.getMessage().contains("stateEvery"),
+                    error.getMessage());
+            assertEquals(List.of(), steps, "no step is trained");
+        }
     }
 }
