@@ -25,6 +25,12 @@ public final class ResultFiles {
     private static final List<String> SKIPPED_FOLDERS = List.of("svd-cache");
 
     /**
+     * Ending of the training state folders that {@code finetune} keeps beside a model while it trains,
+     * {@code models/<id>.state/} (see {@code TrainingStateDirectory}): working files, not results.
+     */
+    private static final String STATE_FOLDER_SUFFIX = ".state";
+
+    /**
      * Companions of result files that one goal writes together, by the main file's name. The goal removes
      * the old main file first and renames the new one into place last, so a companion without its main
      * file is what an interrupted run leaves. A main file alone is accepted: no write leaves that state, and
@@ -38,7 +44,8 @@ public final class ResultFiles {
     }
 
     /**
-     * Lists the CSV files under a folder, in path order, skipping caches and hidden temporary files.
+     * Lists the CSV files under a folder, in path order, skipping caches, training state folders and
+     * hidden temporary files.
      *
      * @param folder the experiment's output folder
      * @return the files, relative order stable across runs
@@ -49,7 +56,8 @@ public final class ResultFiles {
 
     /**
      * Lists the files under a folder whose names end in one of the given suffixes, in path order,
-     * skipping caches, hidden temporary files and everything inside hidden temporary directories.
+     * skipping caches, hidden temporary files, and everything inside hidden temporary directories and
+     * training state folders ({@code *.state}).
      *
      * @param folder the experiment's output folder
      * @param suffixes file name endings such as {@code .csv}
@@ -62,7 +70,7 @@ public final class ResultFiles {
         try (Stream<Path> files = Files.walk(folder)) {
             return files.filter(Files::isRegularFile)
                     .filter(file -> Stream.of(suffixes).anyMatch(file.getFileName().toString()::endsWith))
-                    .filter(file -> !isHidden(folder.relativize(file)))
+                    .filter(file -> !isHiddenOrState(folder.relativize(file)))
                     .filter(file -> SKIPPED_FOLDERS.stream().noneMatch(skipped ->
                             folder.relativize(file).startsWith(skipped)))
                     .sorted()
@@ -72,10 +80,15 @@ public final class ResultFiles {
         }
     }
 
-    /** Returns whether any name in a relative path starts with a dot, as every temporary name does. */
-    private static boolean isHidden(Path relative) {
-        for (Path name : relative) {
-            if (name.toString().startsWith(".")) {
+    /**
+     * Returns whether any name in a relative path starts with a dot, as every temporary name does, or
+     * any folder in it is a training state folder.
+     */
+    private static boolean isHiddenOrState(Path relative) {
+        for (int i = 0; i < relative.getNameCount(); i++) {
+            String name = relative.getName(i).toString();
+            boolean isFolder = i < relative.getNameCount() - 1;
+            if (name.startsWith(".") || isFolder && name.endsWith(STATE_FOLDER_SUFFIX)) {
                 return true;
             }
         }

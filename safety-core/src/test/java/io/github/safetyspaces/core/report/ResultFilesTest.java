@@ -76,6 +76,19 @@ class ResultFilesTest {
     }
 
     @Test
+    void trainingStateFoldersIgnored() throws IOException {
+        // state.json is a result-like name, and a state may be left by a killed or failed run.
+        write("models/aligned.state/state.json", "{\"format\": 2}\n");
+        write("models/aligned.state/notes.csv", "a\nNaN\n");
+        Path record = write("models/aligned/training.json", "{}\n");
+        Path stateNamedFile = write("notes/plan.state.md", "# a file, not a state folder\n");
+        assertEquals(List.of("models/aligned/training.json", "notes/plan.state.md"), Manifest.artifacts(folder));
+        assertEquals(List.of(), ResultFiles.csvFiles(folder));
+        assertEquals(List.of(), ResultFiles.check(folder));
+        assertTrue(Files.exists(record) && Files.exists(stateNamedFile));
+    }
+
+    @Test
     void filesInsideTemporaryFoldersIgnored() throws IOException {
         write("models/.aligned.partial-0b0e4f6a-1c1d-4e55-9f0a-2b3c4d5e6f70/train-log.csv", "step,loss\n1,");
         write("projection/.checkpoints.old-0b0e4f6a-1c1d-4e55-9f0a-2b3c4d5e6f70/x.csv", "a\nNaN\n");
