@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -25,15 +26,30 @@ import org.slf4j.LoggerFactory;
  * killed process blocks no other process. Lock files are never deleted: deleting one while another process waits
  * on it would let a third process lock a new file of the same name.
  *
+ * <p>The in-JVM lock is keyed by the real path of the lock file's folder, so two paths that reach one
+ * file through a symbolic link share it; otherwise the second thread would ask the JVM for a file lock
+ * it already holds and get an {@link java.nio.channels.OverlappingFileLockException}.
+ *
  * <p>NOTE: on NFS, Java's file locks are POSIX {@code fcntl} locks, which work only where the server
- * and clients run a lock manager; elsewhere two hosts may both get the lock.
+ * and clients run a lock manager. Without one, {@code fcntl} fails with "No locks available"
+ * ({@code ENOLCK}); the lock then excludes only the threads of this JVM, with a warning, and two hosts
+ * may both hold it.
  */
 public final class InterProcessLock implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(InterProcessLock.class);
 
-    /** The in-JVM locks by absolute lock file path; one per lock file ever used, which is a few thousand at most. */
+    /**
+     * The in-JVM locks by lock file path, with the folder's real path; one per lock file ever used, which
+     * is a few thousand at most.
+     */
     private static final Map<Path, ReentrantLock> LOCAL = new ConcurrentHashMap<>();
+
+    /** The message of {@code ENOLCK}, which Java's file lock reports as an IOException without a subtype. */
+    private static final String NO_LOCKS_AVAILABLE = "No locks available";
+
+    /** Folders whose file system has no lock manager, warned about once each. */
+    private static final Set<Path> WARNED_NO_LOCKS = ConcurrentHashMap.newKeySet();
 
     private final Path file;
     private final ReentrantLock local;
@@ -55,10 +71,11 @@ public final class InterProcessLock implements AutoCloseable {
      * @param purpose what the lock protects, for the log line
      * @return the lock; close it to release
      * @throws IllegalStateException if this thread already holds this lock
-     * @throws UncheckedIOException naming the lock file when it cannot be created or locked
+     * @throws UncheckedIOException naming the lock file when it or its folder cannot be created, or it
+     *     cannot be locked for another reason than a file system without lock manager
      */
     public static InterProcessLock acquire(Path lockFile, String purpose) {
-        Path key = lockFile.toAbsolutePath().normalize();
+        Path key = realPath(lockFile.toAbsolutePath().normalize(), purpose);
         ReentrantLock local = LOCAL.computeIfAbsent(key, path -> new ReentrantLock());
         if (local.isHeldByCurrentThread()) {
             throw new IllegalStateException("The lock " + key + " is already held by this thread; close it before"
@@ -74,12 +91,26 @@ public final class InterProcessLock implements AutoCloseable {
         // Then other processes.
         FileChannel channel = null;
         try {
-            Files.createDirectories(key.getParent());
             channel = FileChannel.open(key, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            FileLock lock = channel.tryLock();
-            if (lock == null) {
-                LOG.info("Waiting for another process to release {} ({})", key, purpose);
-                lock = channel.lock();
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+                if (lock == null) {
+                    LOG.info("Waiting for another process to release {} ({})", key, purpose);
+                    lock = channel.lock();
+                }
+            } catch (IOException e) {
+                if (!String.valueOf(e.getMessage()).contains(NO_LOCKS_AVAILABLE)) {
+                    throw e;
+                }
+                // NFS without a lock manager: exclude this JVM's threads, and warn that hosts are not excluded.
+                if (WARNED_NO_LOCKS.add(key.getParent())) {
+                    LOG.warn("The file system of {} cannot lock files ({}); {} is locked only against the threads"
+                            + " of this JVM, so another host may do the same work at the same time. Run a lock"
+                            + " manager on the NFS server and clients, or use a local folder.", key.getParent(),
+                            e.getMessage(), purpose);
+                }
+                lock = null;
             }
             return new InterProcessLock(key, local, channel, lock);
         } catch (IOException | RuntimeException e) {
@@ -104,12 +135,29 @@ public final class InterProcessLock implements AutoCloseable {
         try {
             // Closing the channel releases the OS lock even when release() failed.
             try (channel) {
-                lock.release();
+                if (lock != null) {
+                    lock.release();
+                }
             }
         } catch (IOException e) {
             LOG.warn("Cannot release the lock {} cleanly: {}", file, e.toString());
         } finally {
             local.unlock();
+        }
+    }
+
+    /**
+     * Returns the lock file's path with its folder's real path, creating the folder, so that every path
+     * to one file gives one key.
+     */
+    private static Path realPath(Path lockFile, String purpose) {
+        Path folder = lockFile.getParent();
+        try {
+            Files.createDirectories(folder);
+            return folder.toRealPath().resolve(lockFile.getFileName());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create the folder " + folder + " of the lock file " + lockFile
+                    + " (" + purpose + "): " + e + "; check that it is a writable folder.", e);
         }
     }
 

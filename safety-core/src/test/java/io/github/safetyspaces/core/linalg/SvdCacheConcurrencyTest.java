@@ -20,6 +20,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -177,6 +181,43 @@ class SvdCacheConcurrencyTest {
             assertTrue(error.getMessage().contains(SvdCache.lockFile(root.resolve("key").resolve("other.safetensors"))
                     .toString()), error.getMessage());
         }
+    }
+
+    @Test
+    void threadsReachingOneCacheThroughASymbolicLinkShareItsLocks() throws Exception {
+        Path root = Files.createDirectories(temporary.resolve("cache"));
+        Path link = Files.createSymbolicLink(temporary.resolve("link"), root);
+        AtomicInteger builds = new AtomicInteger();
+        CountDownLatch bothStarted = new CountDownLatch(2);
+        // The build waits, so the second thread asks for the lock while the first holds it.
+        Supplier<FloatMatrix> slow = () -> {
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return counting(builds).get();
+        };
+
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<Svd>> calls = new ArrayList<>();
+            for (Path folder : List.of(root, link)) {
+                SvdCache cache = new SvdCache(folder);
+                calls.add(threads.submit(() -> {
+                    bothStarted.countDown();
+                    bothStarted.await();
+                    return cache.leftSvd("key", "entry", List.of("w"), SvdCacheProbe.ROWS, SvdCacheProbe.COLUMNS,
+                            slow);
+                }));
+            }
+            for (Future<Svd> call : calls) {
+                call.get(120, TimeUnit.SECONDS); // an OverlappingFileLockException would surface here
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        assertEquals(1, builds.get(), "the entry is computed once, by the thread that got the lock first");
     }
 
     private static Supplier<FloatMatrix> counting(AtomicInteger builds) {
