@@ -41,8 +41,10 @@ import org.slf4j.LoggerFactory;
  * <p>With {@code stateEvery} set, the run saves its training state every that many steps into
  * {@code <output>.state} beside the output (see {@link TrainingStateDirectory}). A run started
  * again with the same fingerprint, forced or not, continues from that state and ends with the same
- * weights and {@code train-log.csv}, bit for bit, as a run that never stopped. The state folder is
- * deleted once the output is in place.
+ * weights and {@code train-log.csv}, bit for bit, as a run that never stopped, on the CPU with the
+ * same libtorch thread count (a state saved under another thread count or other versions is
+ * discarded). A save that fails, for example on a full disk, is logged as a warning and training goes
+ * on. The state folder is deleted once the output is in place.
  */
 public final class FinetuneJob {
 
