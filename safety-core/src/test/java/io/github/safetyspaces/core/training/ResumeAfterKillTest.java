@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import io.github.safetyspaces.core.SharedData;
@@ -13,7 +14,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,6 +67,8 @@ class ResumeAfterKillTest {
         assertTrue(savedStep >= KILL_AFTER, "state of step " + savedStep + " after the kill; see "
                 + temporary.resolve("killed.log"));
         assertTrue(savedStep < FinetuneProbe.STEPS, "a state of the last step is never written, got " + savedStep);
+        assertEquals(2, savedState(stateJson).orElseThrow().getAsJsonObject("environment").get("libtorch_threads")
+                .getAsInt(), "the state records the thread count that ProbeJvm sets");
 
         // Rerun in a new JVM: it resumes from the saved step and matches the reference.
         Path rerunLog = temporary.resolve("rerun.log");
@@ -77,13 +85,39 @@ class ResumeAfterKillTest {
         assertFalse(Files.exists(stateJson.getParent()), "the state folder is deleted once the output is written");
     }
 
-    /** Returns the step of the state on disk, or 0 while there is none (or it is being replaced). */
+    /**
+     * Returns the step of the state on disk, or 0 while there is none. A kill between the two renames
+     * of a save leaves the previous state under a hidden {@code .<name>.state.old-*} name, where the
+     * next run finds it, so that name counts too.
+     */
     private static long savedStep(Path stateJson) {
+        return savedState(stateJson).map(state -> state.get("step").getAsLong()).orElse(0L);
+    }
+
+    /** Returns the newest state.json in place or moved aside; empty while there is none. */
+    private static Optional<JsonObject> savedState(Path stateJson) {
+        Path folder = stateJson.getParent();
+        List<Path> candidates = new ArrayList<>();
+        candidates.add(stateJson);
+        try (Stream<Path> siblings = Files.list(folder.getParent())) {
+            siblings.filter(path -> path.getFileName().toString().startsWith("." + folder.getFileName() + ".old-"))
+                    .forEach(path -> candidates.add(path.resolve(stateJson.getFileName())));
+        } catch (IOException e) {
+            // Listed again at the next poll.
+        }
+        // Read the main name again last: a save may have moved its new folder there meanwhile.
+        candidates.add(stateJson);
+        return candidates.stream().map(ResumeAfterKillTest::parse).flatMap(Optional::stream)
+                .max(Comparator.comparingLong(state -> state.get("step").getAsLong()));
+    }
+
+    private static Optional<JsonObject> parse(Path stateJson) {
         try {
-            return JsonParser.parseString(Files.readString(stateJson, StandardCharsets.UTF_8)).getAsJsonObject()
-                    .get("step").getAsLong();
-        } catch (IOException | JsonParseException | IllegalStateException | NullPointerException e) {
-            return 0;
+            JsonObject state = JsonParser.parseString(Files.readString(stateJson, StandardCharsets.UTF_8))
+                    .getAsJsonObject();
+            return state.has("step") ? Optional.of(state) : Optional.empty();
+        } catch (IOException | JsonParseException | IllegalStateException e) {
+            return Optional.empty();
         }
     }
 }
