@@ -286,7 +286,7 @@ public class FinetuneMojo extends AbstractSafetyMojo {
      * with the same weights as a run that never stopped, on the CPU with the same libtorch thread count
      * ({@code -Dai.djl.pytorch.num_threads}). A state saved under another thread count or another
      * version of this plugin, DJL or libtorch is deleted and training starts from step 0. The state takes
-     * about 3 times the model's float32 size on disk and is deleted when the run completes; a save that
+     * about 3 times the model's float32 size on disk and is deleted when the run completes. A save that
      * fails, for example on a full disk, is logged as a warning and training goes on.
      *
      * @since 0.1.0

@@ -154,9 +154,9 @@ public final class FinetuneJob {
     }
 
     /**
-     * Saves a training state. A failed save, such as on a full disk, costs only the steps since the
-     * previous one if the run is killed later, so training goes on; the final checkpoint needs about a
-     * third of a state's space.
+     * Saves a training state, logging a failed save, such as on a full disk, as a warning. Training goes
+     * on because a failed save costs only the steps since the previous one if the run is killed later,
+     * and the final checkpoint needs about a third of a state's space.
      */
     private static void save(TrainingStateDirectory state, String fingerprint, TrainingState saved) {
         try {

@@ -184,12 +184,12 @@ class SvdCacheConcurrencyTest {
     }
 
     @Test
-    void threadsReachingOneCacheThroughASymbolicLinkShareItsLocks() throws Exception {
+    void symlinkedFolderSharesEntryLock() throws Exception {
         Path root = Files.createDirectories(temporary.resolve("cache"));
         Path link = Files.createSymbolicLink(temporary.resolve("link"), root);
         AtomicInteger builds = new AtomicInteger();
         CountDownLatch bothStarted = new CountDownLatch(2);
-        // The build waits, so the second thread asks for the lock while the first holds it.
+        // The build waits, so the second thread requests the lock while the first has it.
         Supplier<FloatMatrix> slow = () -> {
             try {
                 Thread.sleep(300);

@@ -85,7 +85,8 @@ class ResultFilesTest {
         assertEquals(List.of("models/aligned/training.json", "notes/plan.state.md"), Manifest.artifacts(folder));
         assertEquals(List.of(), ResultFiles.csvFiles(folder));
         assertEquals(List.of(), ResultFiles.check(folder));
-        assertTrue(Files.exists(record) && Files.exists(stateNamedFile));
+        assertTrue(Files.exists(record));
+        assertTrue(Files.exists(stateNamedFile));
     }
 
     @Test

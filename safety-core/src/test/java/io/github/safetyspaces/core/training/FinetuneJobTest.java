@@ -155,7 +155,7 @@ class FinetuneJobTest {
     }
 
     @Test
-    void failedStateSavesWarnAndTrainingGoesOn() throws Exception {
+    void failedStateSaveOnlyWarns() throws Exception {
         Path data = writeData();
 
         // 1.5 MiB: room for the checkpoint (1 MiB of float32 weights), not for a state (3 MiB).

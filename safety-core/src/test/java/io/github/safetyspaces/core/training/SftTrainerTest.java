@@ -276,7 +276,7 @@ class SftTrainerTest {
     }
 
     @Test
-    void resumedAtAnEpochEndOrMidEpochMatchesAnUninterruptedRun() {
+    void resumeMatchesUninterruptedRun() {
         // 8 examples in batches of 3: 3 micro-batches per epoch, so with 2 per step each epoch ends
         // with a partial group of 1, and 7 steps span 4 epochs. Warm-up and cosine decay make the
         // learning rate depend on the step; weight decay makes it depend on the weights.
@@ -304,7 +304,7 @@ class SftTrainerTest {
     }
 
     @Test
-    void savingStatesOfFloat64WeightsFailsBeforeTheFirstStep() {
+    void float64WeightsFailBeforeFirstStep() {
         TrainingConfig config = new TrainingConfig(1e-2, 0, LearningRateSchedule.CONSTANT, 0, 0.9, 0.999, 1e-8, 0, 4,
                 1, 1, 3, 1.0, 7, 1000, 1);
         try (DecoderModel model = DecoderModel.load(CONFIG, new InMemoryTensors(randomWeights(3)), Device.cpu(),
@@ -313,8 +313,8 @@ class SftTrainerTest {
             List<StepLog> steps = new ArrayList<>();
             IllegalStateException error = assertThrows(IllegalStateException.class, () -> new SftTrainer(model,
                     config).train(batches::epoch, steps::add, null, state -> { }));
-            assertTrue(error.getMessage().contains("float64") && error.getMessage().contains("stateEvery"),
-                    error.getMessage());
+            assertTrue(error.getMessage().contains("float64"), error.getMessage());
+            assertTrue(error.getMessage().contains("stateEvery"), error.getMessage());
             assertEquals(List.of(), steps, "no step is trained");
         }
     }

@@ -138,7 +138,7 @@ class TrainingStateDirectoryTest {
     }
 
     @Test
-    void stateOfAnotherEnvironmentIsDeletedWithTheDifferences() {
+    void otherEnvironmentStateDeleted() {
         directory(new TrainingEnvironment("0.0.9", "0.36.0", "2.7.1", 4)).write(FINGERPRINT, state());
 
         Logged<Optional<TrainingState>> read = logged(() -> directory().read(FINGERPRINT));
@@ -154,8 +154,10 @@ class TrainingStateDirectoryTest {
         directory().write(FINGERPRINT, state());
         String json = Files.readString(directory().path().resolve(TrainingStateDirectory.STATE_JSON));
 
-        assertTrue(json.contains("\"libtorch_threads\": 2") && json.contains("\"libtorch\": \"2.7.1\"")
-                && json.contains("\"djl\": \"0.36.0\"") && json.contains("\"safety_spaces\": \"0.1.0\""), json);
+        for (String value : List.of("\"libtorch_threads\": 2", "\"libtorch\": \"2.7.1\"", "\"djl\": \"0.36.0\"",
+                "\"safety_spaces\": \"0.1.0\"")) {
+            assertTrue(json.contains(value), value + " in " + json);
+        }
         for (String file : List.of(TrainingStateDirectory.WEIGHTS, TrainingStateDirectory.FIRST_MOMENTS,
                 TrainingStateDirectory.SECOND_MOMENTS)) {
             String digest = Sha256.ofFile(directory().path().resolve(file));
@@ -166,7 +168,7 @@ class TrainingStateDirectoryTest {
     @ParameterizedTest
     @ValueSource(strings = {"\"format\": \"x\"", "\"fingerprint\": null", "\"format\": 2.5",
         "\"environment\": []", "\"sha256\": {}"})
-    void stateWithAMalformedFieldIsDeletedWithALogLine(String replacement) throws IOException {
+    void malformedFieldDeletesState(String replacement) throws IOException {
         directory().write(FINGERPRINT, state());
         Path json = directory().path().resolve(TrainingStateDirectory.STATE_JSON);
         String text = Files.readString(json);
@@ -185,7 +187,7 @@ class TrainingStateDirectoryTest {
     @ParameterizedTest
     @ValueSource(strings = {TrainingStateDirectory.WEIGHTS, TrainingStateDirectory.FIRST_MOMENTS,
         TrainingStateDirectory.SECOND_MOMENTS})
-    void flippedByteInATensorFileDeletesTheState(String file) throws IOException {
+    void flippedTensorByteDeletesState(String file) throws IOException {
         directory().write(FINGERPRINT, state());
         Path tensors = directory().path().resolve(file);
         byte[] bytes = Files.readAllBytes(tensors);
@@ -196,6 +198,7 @@ class TrainingStateDirectoryTest {
         Logged<Optional<TrainingState>> read = logged(() -> directory().read(FINGERPRINT));
         assertEquals(Optional.empty(), read.value());
         assertFalse(Files.exists(directory().path()), "the damaged state is deleted");
-        assertTrue(read.log().contains("WARN") && read.log().contains(tensors + " is damaged"), read.log());
+        assertTrue(read.log().contains("WARN"), read.log());
+        assertTrue(read.log().contains(tensors + " is damaged"), read.log());
     }
 }

@@ -222,7 +222,7 @@ class SchemaCheckTest {
     }
 
     @Test
-    void trainingLogOfAnEarlierVersionWithElapsedSecondsPasses() throws IOException {
+    void legacyElapsedSecondsColumnAccepted() throws IOException {
         // Written by the version before resumable training; such a model keeps its fingerprint.
         String legacy = "step,epoch,loss,learning_rate,grad_norm,tokens,elapsed_seconds\n"
                 + "1,0.500000,2.31000000,0.00100000000,1.20000000,100,0.412\n"
