@@ -1,6 +1,7 @@
 package io.github.safetyspaces.core.io;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -47,6 +48,9 @@ public final class InterProcessLock implements AutoCloseable {
 
     /** The message of {@code ENOLCK}, which Java's file lock reports as an IOException without a subtype. */
     private static final String NO_LOCKS_AVAILABLE = "No locks available";
+
+    /** Milliseconds between attempts to take an OS lock that another process holds. */
+    private static final long POLL_MILLIS = 20;
 
     /** Folders whose file system has no lock manager, warned about once each. */
     private static final Set<Path> WARNED_NO_LOCKS = ConcurrentHashMap.newKeySet();
@@ -97,7 +101,7 @@ public final class InterProcessLock implements AutoCloseable {
                 lock = channel.tryLock();
                 if (lock == null) {
                     LOG.info("Waiting for another process to release {} ({})", key, purpose);
-                    lock = channel.lock();
+                    lock = pollForLock(channel, key);
                 }
             } catch (IOException e) {
                 if (!String.valueOf(e.getMessage()).contains(NO_LOCKS_AVAILABLE)) {
@@ -143,6 +147,28 @@ public final class InterProcessLock implements AutoCloseable {
             LOG.warn("Cannot release the lock {} cleanly: {}", file, e.toString());
         } finally {
             local.unlock();
+        }
+    }
+
+    /**
+     * Waits for the OS lock by polling with {@link FileChannel#tryLock()} instead of a blocking
+     * {@link FileChannel#lock()}. Linux assigns POSIX locks to processes, not threads, so a blocking
+     * wait in one thread while another thread of this JVM holds a lock that the other process waits
+     * for looks like a deadlock to the kernel, which then fails with "Resource deadlock avoided"
+     * ({@code EDEADLK}). A non-blocking attempt is never checked for deadlocks.
+     */
+    private static FileLock pollForLock(FileChannel channel, Path key) throws IOException {
+        while (true) {
+            FileLock lock = channel.tryLock();
+            if (lock != null) {
+                return lock;
+            }
+            try {
+                Thread.sleep(POLL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("Interrupted while waiting for the lock " + key);
+            }
         }
     }
 
