@@ -17,7 +17,8 @@ import java.util.Locale;
  * <p>{@code run.c} feeds prompt tokens through the same forward pass as generated ones, so one
  * prompt costs (prompt tokens + generated tokens) forward passes; the bar is met when the batched
  * run takes less time than that total over 4,000 tokens/s. Arguments: batch size (default 64),
- * repetitions (default 3; the first one also warms up the JIT and is reported apart).
+ * repetitions (default 3; the first one also warms up the JIT and is reported apart), prompt count
+ * (default 520).
  */
 public final class EvaluationBar {
 
@@ -42,9 +43,10 @@ public final class EvaluationBar {
         Engines.forceOffline();
         int batchSize = args.length > 0 ? Integer.parseInt(args[0]) : 64;
         int repetitions = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        int promptCount = args.length > 2 ? Integer.parseInt(args[2]) : PROMPTS;
         try (LanguageModel model = BenchmarkModels.stories260K()) {
             Generator generator = new Generator(model.decoder(), Set.copyOf(model.config().eosTokenIds()), null);
-            List<int[]> prompts = BenchmarkModels.randomPrompts(PROMPTS, 8, 24, model.config().bosTokenId(),
+            List<int[]> prompts = BenchmarkModels.randomPrompts(promptCount, 8, 24, model.config().bosTokenId(),
                     model.config().vocabSize(), 13);
             long promptTokens = prompts.stream().mapToLong(prompt -> prompt.length).sum();
             GenerationOptions options = GenerationOptions.greedy(NEW_TOKENS).withBatchSize(batchSize);
@@ -60,7 +62,7 @@ public final class EvaluationBar {
                 System.out.printf(Locale.ROOT, "evaluation-bar repetition=%d%s batch=%d prompts=%d prompt_tokens=%d"
                         + " generated_tokens=%d seconds=%.3f generated_tokens_per_s=%.0f run_c_seconds=%.3f"
                         + " speedup=%.2f bar=%s%n", repetition, repetition == 0 ? "(warm-up)" : "", batchSize,
-                        PROMPTS, promptTokens, generated, seconds, generated / seconds, referenceSeconds,
+                        promptCount, promptTokens, generated, seconds, generated / seconds, referenceSeconds,
                         referenceSeconds / seconds, seconds < referenceSeconds ? "met" : "missed");
             }
         }

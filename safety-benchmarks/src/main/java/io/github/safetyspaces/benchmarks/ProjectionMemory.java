@@ -21,7 +21,7 @@ import java.util.Map;
  * 0.5), tensor by tensor into {@code projected.safetensors}, computing every reference SVD on the
  * way with an empty cache, as a first projection of a new model does. Run it under
  * {@code /usr/bin/time -v} and read "Maximum resident set size"; the bar is printed for comparison:
- * three tensors of the largest shape plus its basis (the m x min(m, n) left singular vectors),
+ * three tensors of the largest shape plus the largest basis (m x min(m, n) left singular vectors),
  * plus a fixed overhead measured by the same run on a tiny checkpoint.
  *
  * <p>Arguments: the checkpoint folder.
@@ -55,15 +55,14 @@ public final class ProjectionMemory {
                     ProjectionMethod.ORTH, 0.5, 42, new ProjectionDiagnostics());
             SafetensorsWriter.write(output, weights, SafetensorsDType.F32, Map.of());
 
-            // The bar's tensor part: three of the largest tensor plus its basis.
+            // The bar's tensor part: three of the largest tensor plus the largest basis (m x min(m, n)).
             long largest = 0;
             long basis = 0;
             for (String name : aligned.names()) {
                 long[] shape = aligned.shape(name);
-                long bytes = FloatTensor.elementCount(shape) * Float.BYTES;
-                if (bytes > largest) {
-                    largest = bytes;
-                    basis = shape.length == 2 ? shape[0] * Math.min(shape[0], shape[1]) * Float.BYTES : 0;
+                largest = Math.max(largest, FloatTensor.elementCount(shape) * Float.BYTES);
+                if (shape.length == 2) {
+                    basis = Math.max(basis, shape[0] * Math.min(shape[0], shape[1]) * Float.BYTES);
                 }
             }
             long checkpointBytes = Files.size(folder.resolve(SyntheticCheckpoints.ALIGNED));
