@@ -18,7 +18,7 @@ import java.util.Map;
 
 /**
  * Projects the checkpoints of {@link SyntheticCheckpoints} once (basis top_k, method orth, frac
- * 0.5), tensor by tensor into {@code projected.safetensors}, computing every reference SVD on the
+ * 0.5), tensor by tensor into {@code projected-<pid>.safetensors}, computing every reference SVD on the
  * way with an empty cache, as a first projection of a new model does. Run it under
  * {@code /usr/bin/time -v} and read "Maximum resident set size"; the bar is printed for comparison:
  * three tensors of the largest shape plus the largest basis (m x min(m, n) left singular vectors),
@@ -44,10 +44,12 @@ public final class ProjectionMemory {
                     + " SyntheticCheckpoints DIR 9");
         }
         Path folder = Path.of(args[0]);
-        Path output = folder.resolve("projected.safetensors");
+        // One output per process, so that runs with different heap settings can share the checkpoints.
+        Path output = folder.resolve("projected-" + ProcessHandle.current().pid() + ".safetensors");
         Path cache = Files.createTempDirectory(folder.toAbsolutePath(), "svd-memory-");
         long started = System.nanoTime();
-        try (SafetensorsFile base = SafetensorsFile.open(folder.resolve(SyntheticCheckpoints.BASE));
+        try (ResidentMemory memory = new ResidentMemory();
+                SafetensorsFile base = SafetensorsFile.open(folder.resolve(SyntheticCheckpoints.BASE));
                 SafetensorsFile aligned = SafetensorsFile.open(folder.resolve(SyntheticCheckpoints.ALIGNED));
                 SafetensorsFile finetuned = SafetensorsFile.open(folder.resolve(SyntheticCheckpoints.FINETUNED))) {
             ReferenceBases reference = new ReferenceBases(base, aligned, cache, "bench");
@@ -67,9 +69,9 @@ public final class ProjectionMemory {
             }
             long checkpointBytes = Files.size(folder.resolve(SyntheticCheckpoints.ALIGNED));
             System.out.printf(Locale.ROOT, "projection-memory checkpoint_bytes=%d largest_tensor_bytes=%d"
-                    + " basis_bytes=%d bar_tensor_part_bytes=%d max_heap_bytes=%d seconds=%.1f%n", checkpointBytes,
+                    + " basis_bytes=%d bar_tensor_part_bytes=%d max_heap_bytes=%d seconds=%.1f %s%n", checkpointBytes,
                     largest, basis, 3 * largest + basis, Runtime.getRuntime().maxMemory(),
-                    (System.nanoTime() - started) / 1e9);
+                    (System.nanoTime() - started) / 1e9, memory.summary());
         } finally {
             ProjectionSweepBenchmark.deleteTree(cache);
             Files.deleteIfExists(output);
