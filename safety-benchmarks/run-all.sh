@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# DJL must never send its usage-tracking request; the code also sets ai.djl.offline itself.
+# DJL must never send its usage-tracking request. The code also sets ai.djl.offline itself.
 export OPT_OUT_TRACKING=true
 # libtorch's OpenMP threads spin while they wait; on a shared machine that makes runs up to 30x
 # slower (docs/benchmarks.md, "Thread waiting"). Passive waiting costs nothing on an idle machine.

@@ -50,7 +50,7 @@ public class GenerationBenchmark {
     private List<int[]> prompts;
     private GenerationOptions options;
 
-    /** Counts the tokens generated in an iteration; JMH reports them per second. */
+    /** Counts the tokens generated in an iteration, which JMH reports per second. */
     @State(Scope.Thread)
     @AuxCounters(AuxCounters.Type.OPERATIONS)
     public static class Tokens {

@@ -51,7 +51,7 @@ public class MatmulPeakBenchmark {
     }
 
     /**
-     * Multiplies the matrices once; the product is freed at once so memory stays flat.
+     * Multiplies the matrices once and frees the product, so memory stays flat.
      *
      * @return a value read from the product, so the work cannot be skipped
      */

@@ -10,7 +10,7 @@ import java.util.Locale;
  * Samples this process's resident memory from {@code /proc/self/status} on a daemon thread and
  * keeps the peak of each part: anonymous memory (Java heap, native buffers, LAPACK workspace) and
  * file-backed memory (pages of memory-mapped checkpoints). {@code /usr/bin/time -v} reports only
- * their sum's peak; the split says which part a gap comes from. Linux only.
+ * their sum's peak, and the split shows which part a gap comes from. Linux only.
  */
 public final class ResidentMemory implements AutoCloseable {
 

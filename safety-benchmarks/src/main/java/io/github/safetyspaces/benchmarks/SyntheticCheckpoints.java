@@ -5,6 +5,8 @@ import io.github.safetyspaces.core.checkpoint.SafetensorsDType;
 import io.github.safetyspaces.core.checkpoint.SafetensorsWriter;
 import io.github.safetyspaces.core.checkpoint.TensorSource;
 import io.github.safetyspaces.core.model.WeightNames;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -25,7 +27,7 @@ import java.util.SplittableRandom;
  *
  * <p>Values are uniform, not Gaussian: drawing 700M Gaussians would take minutes, and the SVD and
  * the projection cost the same for any full-rank matrix. Each tensor is generated when the writer
- * reads it, so memory holds one tensor at a time.
+ * reads it, so memory contains one tensor at a time.
  */
 public final class SyntheticCheckpoints {
 
@@ -45,8 +47,8 @@ public final class SyntheticCheckpoints {
     }
 
     /**
-     * Writes the checkpoints; arguments: folder, layer count, optional divisor of every dimension
-     * (16 gives a tiny checkpoint of the same structure, for measuring fixed overhead).
+     * Writes the checkpoints. The arguments are the folder, the layer count and an optional divisor of
+     * every dimension (16 gives a tiny checkpoint of the same structure, for measuring fixed overhead).
      *
      * @param args {@code DIR LAYERS [DIVISOR]}
      */
@@ -69,14 +71,14 @@ public final class SyntheticCheckpoints {
      *
      * @param folder target folder
      * @param layers decoder layers
-     * @param divisor every dimension is divided by it; 1 for the real shapes
+     * @param divisor every dimension is divided by it, 1 for the real shapes
      */
     public static void write(Path folder, int layers, int divisor) {
         Map<String, long[]> shapes = shapes(layers, divisor);
         try {
             Files.createDirectories(folder);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("Cannot create " + folder + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create " + folder + ": " + e.getMessage(), e);
         }
         SafetensorsWriter.write(folder.resolve(BASE), new Generated(shapes, 0), SafetensorsDType.F32, Map.of());
         SafetensorsWriter.write(folder.resolve(ALIGNED), new Generated(shapes, 1), SafetensorsDType.F32, Map.of());
@@ -146,7 +148,7 @@ public final class SyntheticCheckpoints {
             if (shape.length == 1) {
                 Arrays.fill(values, 1f);
             }
-            // Stream 0 is W0 (a matrix) and stream i > 0 the i-th update; each seeded by the name.
+            // Stream 0 is W0 (matrices only) and stream i > 0 the i-th update, each seeded by the tensor name.
             for (int stream = shape.length == 1 ? 1 : 0; stream <= updates; stream++) {
                 SplittableRandom random = new SplittableRandom(name.hashCode() * 31L + stream);
                 float scale = stream == 0 ? WEIGHT_SCALE : UPDATE_SCALE;

@@ -65,10 +65,10 @@ public final class ProjectedWeights implements TensorSource {
     }
 
     /**
-     * Computes one projected tensor. For an m x n matrix the arrays alive at once are WA, ΔT, the
-     * result, and the basis with its k x n coefficients: ΔA is reduced to its diagnostics terms and
-     * dropped before the projection, the basis is built before anything else is read (on a cache
-     * miss the SVD needs only ΔA and LAPACK's workspace), and the kept part and the sum
+     * Computes one projected tensor. For an m x n matrix at most WA, ΔT, the result and the basis
+     * (with its k x n coefficients) are alive at once. The basis is built before anything else is
+     * read, so an SVD on a cache miss shares memory only with ΔA and LAPACK's workspace. ΔA is
+     * reduced to its diagnostics terms before the projection, and the kept part and the sum
      * {@code WA + K} overwrite the projection's array.
      */
     @Override
@@ -80,7 +80,7 @@ public final class ProjectedWeights implements TensorSource {
         int rows = Math.toIntExact(shape[0]);
         int columns = Math.toIntExact(shape[1]);
 
-        // The k-dimensional subspace of ΔA's column space; null when ΔA is zero.
+        // The k-dimensional subspace of ΔA's column space, or null when ΔA is zero.
         DenseMatrix columnsBasis = basis(name, shape, rows, columns);
 
         // ΔT, and the diagnostics terms that need ΔA.

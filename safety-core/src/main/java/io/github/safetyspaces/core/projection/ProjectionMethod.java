@@ -45,7 +45,7 @@ public enum ProjectionMethod {
      * Overwrites a projection with the kept part, saving a tensor-sized array over {@link #kept}.
      *
      * @param update {@code ΔT}
-     * @param projected {@code PΔT} on entry, {@code K} on return; same length as {@code update}
+     * @param projected {@code PΔT} on entry and {@code K} on return, as long as {@code update}
      */
     public void keepInPlace(float[] update, float[] projected) {
         if (update.length != projected.length) {

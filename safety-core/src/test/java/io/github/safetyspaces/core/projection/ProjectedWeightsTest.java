@@ -63,7 +63,7 @@ class ProjectedWeightsTest {
 
     @Test
     void readsLeaveSourceArraysUnchanged() {
-        // The projection reuses arrays in place; InMemoryTensors hands out its own arrays, not copies.
+        // The projection reuses arrays in place, and InMemoryTensors returns its own arrays, not copies.
         TensorSource base = model(1);
         TensorSource aligned = model(2);
         TensorSource finetuned = model(3);
