@@ -2,7 +2,7 @@
 # Runs every benchmark of docs/benchmarks.md and writes the raw output under
 # safety-benchmarks/target/results/. Usage, from the repository root:
 #   safety-benchmarks/run-all.sh [matmul|training|generation|evaluation|sweep|memory ...]
-# With no argument it runs them all (about 20 minutes on two idle cores).
+# With no argument it runs them all (about 30 minutes on two idle cores).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -54,9 +54,17 @@ run_memory() {
   # Fixed overhead: the same run on a checkpoint with every dimension divided by 16.
   "${JAVA[@]}" -cp "$JAR" io.github.safetyspaces.benchmarks.SyntheticCheckpoints "$DATA/memory-tiny" 1 16
   "${JAVA[@]}" -cp "$JAR" io.github.safetyspaces.benchmarks.SyntheticCheckpoints "$DATA/memory" 9
-  for dir in memory-tiny memory; do
-    { context; /usr/bin/time -v "${JAVA[@]}" ${MEMORY_JAVA_OPTS:-} -cp "$JAR" \
-        io.github.safetyspaces.benchmarks.ProjectionMemory "$DATA/$dir"; context; } 2>&1 | tee "$OUT/$dir.txt"
+  { context; /usr/bin/time -v "${JAVA[@]}" -cp "$JAR" io.github.safetyspaces.benchmarks.ProjectionMemory \
+      "$DATA/memory-tiny"; context; } 2>&1 | tee "$OUT/memory-tiny.txt"
+  # The default heap (a quarter of the machine's memory) and one sized to the bar.
+  for heap in default 400m; do
+    local options=()
+    if [[ $heap != default ]]; then
+      options=("-Xmx$heap")
+    fi
+    { context; /usr/bin/time -v "${JAVA[@]}" "${options[@]}" -cp "$JAR" \
+        io.github.safetyspaces.benchmarks.ProjectionMemory "$DATA/memory"; context; } 2>&1 \
+      | tee "$OUT/memory-heap-$heap.txt"
   done
   rm -rf "$DATA/memory" "$DATA/memory-tiny"
 }
