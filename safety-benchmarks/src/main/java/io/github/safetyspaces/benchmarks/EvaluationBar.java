@@ -37,7 +37,7 @@ public final class EvaluationBar {
     /**
      * Runs the evaluation and prints one line per repetition.
      *
-     * @param args batch size and repetitions, both optional
+     * @param args batch size, repetitions and prompt count, all optional
      */
     public static void main(String[] args) {
         Engines.forceOffline();

@@ -102,13 +102,13 @@ public final class ProjectionSweepBenchmark {
                     ReferenceBases cellReference = new ReferenceBases(base, aligned, fresh, "bench");
                     started = System.nanoTime();
                     project(aligned, finetuned, cellReference, basis, ProjectionMethod.SAME, 0.5);
-                    double fresh1 = seconds(started);
+                    double freshSeconds = seconds(started);
                     started = System.nanoTime();
                     project(aligned, finetuned, cellReference, basis, ProjectionMethod.SAME, 0.5);
-                    double cached = seconds(started);
-                    extra += fresh1 - cached;
+                    double cachedSeconds = seconds(started);
+                    extra += freshSeconds - cachedSeconds;
                     print("cell-fresh-cache", "basis=" + basis.label() + " frac=0.5 method=same cached_seconds="
-                            + String.format(Locale.ROOT, "%.2f", cached), fresh1);
+                            + String.format(Locale.ROOT, "%.2f", cachedSeconds), freshSeconds);
                     deleteTree(fresh);
                 }
                 double perCellSvd = extra / samples;

@@ -303,8 +303,8 @@ public final class SafetensorsFile implements TensorSource {
     /**
      * Reads a tensor's bytes window by window with positional reads into one heap buffer and hands
      * each window, little-endian, to a decoder. Reading instead of mapping keeps the file's pages out
-     * of this process's resident memory: Java 17 cannot unmap a buffer, so every mapped page a read
-     * touched stayed resident until the garbage collector freed its buffer.
+     * of this process's resident memory. Java 17 cannot unmap a buffer, so every mapped page that a
+     * read touched would stay resident until the garbage collector freed its buffer.
      */
     private void readWindows(TensorInfo info, WindowDecoder decoder) {
         if (closed) {
