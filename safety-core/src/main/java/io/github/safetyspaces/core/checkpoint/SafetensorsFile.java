@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.MappedByteBuffer;
 import java.nio.ShortBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -25,13 +24,10 @@ import org.slf4j.LoggerFactory;
  * count from the first byte after the header.
  *
  * <p>{@link #open} reads and validates the whole header (see {@link SafetensorsFormatException}
- * for what is checked) but no tensor data. Each {@link #read} maps only that tensor's bytes,
- * read-only, so files larger than 2 GiB and offsets past 2^31 work. A tensor larger than one
- * mapping window (1 GiB) is read through several windows. Reading is safe from several threads.
- *
- * <p>NOTE: Java 17 has no public way to unmap a buffer, so each mapping stays until the garbage
- * collector frees it. On Linux such a mapping uses only address space. On Windows it also keeps
- * the file from being deleted until then.
+ * for what is checked) but no tensor data. Each {@link #read} reads only that tensor's bytes,
+ * with positional reads of at most 8 MiB into one buffer, so files larger than 2 GiB and offsets
+ * past 2^31 work and a read adds no more than the returned array to resident memory. Reading is
+ * safe from several threads.
  */
 public final class SafetensorsFile implements TensorSource {
 
@@ -48,6 +44,9 @@ public final class SafetensorsFile implements TensorSource {
     private static final int MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 8;
 
     private static final int DEFAULT_WINDOW_BYTES = 1 << 30;
+
+    /** Bytes read per positional read: large enough to amortise the call, small next to a tensor. */
+    private static final int READ_BUFFER_BYTES = 8 << 20;
 
     private static final Logger LOG = LoggerFactory.getLogger(SafetensorsFile.class);
 
@@ -81,12 +80,12 @@ public final class SafetensorsFile implements TensorSource {
     }
 
     /**
-     * Opens a file with a given mapping window, so tests can exercise multi-window reads on small
+     * Opens a file with a given read window, so tests can exercise multi-window reads on small
      * tensors.
      */
     static SafetensorsFile open(Path file, int windowBytes) {
         if (windowBytes < 8 || windowBytes % 8 != 0) {
-            throw new IllegalArgumentException("Mapping window " + windowBytes
+            throw new IllegalArgumentException("Read window " + windowBytes
                     + " bytes must be a positive multiple of 8, so that no element straddles two windows.");
         }
         if (Files.isDirectory(file)) {
@@ -150,7 +149,7 @@ public final class SafetensorsFile implements TensorSource {
             int count = channel.read(target, next);
             if (count < 0) {
                 throw new EOFException("file ended at byte " + next + " while " + target.remaining()
-                        + " more header bytes were expected; was it truncated while being read?");
+                        + " more bytes were expected; was it truncated while being read?");
             }
             next += count;
         }
@@ -302,8 +301,10 @@ public final class SafetensorsFile implements TensorSource {
     }
 
     /**
-     * Maps a tensor's bytes window by window and hands each window, little-endian, to a decoder.
-     * A single mapping is limited to 2 GiB, so larger tensors need several.
+     * Reads a tensor's bytes window by window with positional reads into one heap buffer and hands
+     * each window, little-endian, to a decoder. Reading instead of mapping keeps the file's pages out
+     * of this process's resident memory. Java 17 cannot unmap a buffer, so every mapped page that a
+     * read touched would stay resident until the garbage collector freed its buffer.
      */
     private void readWindows(TensorInfo info, WindowDecoder decoder) {
         if (closed) {
@@ -311,20 +312,21 @@ public final class SafetensorsFile implements TensorSource {
                     + info.name() + "'.");
         }
         int elementBytes = info.dtype().byteSize();
-        int elementsPerWindow = windowBytes / elementBytes;
         int count = (int) info.elementCount();
+        int elementsPerWindow = Math.min(windowBytes, READ_BUFFER_BYTES) / elementBytes;
+        ByteBuffer window = ByteBuffer.allocate(Math.min(count, elementsPerWindow) * elementBytes)
+                .order(ByteOrder.LITTLE_ENDIAN);
         for (int first = 0; first < count; first += elementsPerWindow) {
             int windowCount = Math.min(elementsPerWindow, count - first);
             long position = dataStart + info.begin() + (long) first * elementBytes;
-            long length = (long) windowCount * elementBytes;
-            MappedByteBuffer window;
+            window.clear().limit(windowCount * elementBytes);
             try {
-                window = channel.map(FileChannel.MapMode.READ_ONLY, position, length);
+                readFully(channel, window, position);
             } catch (IOException e) {
-                throw new UncheckedIOException("Cannot map " + length + " bytes at offset " + position + " of "
-                        + file + " for tensor '" + info.name() + "': " + e, e);
+                throw new UncheckedIOException("Cannot read " + window.limit() + " bytes at offset " + position
+                        + " of " + file + " for tensor '" + info.name() + "': " + e, e);
             }
-            window.order(ByteOrder.LITTLE_ENDIAN);
+            window.flip();
             decoder.decode(window, first, windowCount);
         }
     }

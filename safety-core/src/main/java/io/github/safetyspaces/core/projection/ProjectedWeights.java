@@ -64,42 +64,67 @@ public final class ProjectedWeights implements TensorSource {
         return aligned.shape(name);
     }
 
+    /**
+     * Computes one projected tensor. For an m x n matrix at most WA, ΔT, the result and the basis
+     * (with its k x n coefficients) are alive at once. The basis is built before anything else is
+     * read, so an SVD on a cache miss shares memory only with ΔA and LAPACK's workspace. ΔA is
+     * reduced to its diagnostics terms before the projection, and the kept part and the sum
+     * {@code WA + K} overwrite the projection's array.
+     */
     @Override
     public FloatTensor read(String name) {
+        long[] shape = aligned.shape(name);
+        if (shape.length != 2) {
+            return readVector(name);
+        }
+        int rows = Math.toIntExact(shape[0]);
+        int columns = Math.toIntExact(shape[1]);
+
+        // The k-dimensional subspace of ΔA's column space, or null when ΔA is zero.
+        DenseMatrix columnsBasis = basis(name, shape, rows, columns);
+
+        // ΔT, and the diagnostics terms that need ΔA.
+        FloatTensor alignedTensor = aligned.read(name);
+        float[] update = ReferenceBases.difference(finetuned.read(name), alignedTensor, name); // ΔT
+        diagnostics.addAlignment(name, update, reference.alignmentUpdate(name));
+
+        // PΔT, then K and W = WA + K in the same array.
+        float[] result = columnsBasis == null ? new float[update.length]
+                : LeftProjection.project(columnsBasis, update, rows, columns);
+        columnsBasis = null; // the interpreter would keep the basis alive in this slot until the return
+        method.keepInPlace(update, result);
+        diagnostics.add(name, update, result);
+        addInPlace(result, alignedTensor.data());
+        return new FloatTensor(shape, result);
+    }
+
+    /** Builds the basis of a matrix, or returns null when ΔA is zero and its subspace is empty. */
+    private DenseMatrix basis(String name, long[] shape, int rows, int columns) {
+        Svd svd = reference.svd(name, shape);
+        int wanted = Math.max(1, (int) Math.round(frac * Math.min(rows, columns)));
+        int k = Math.min(wanted, svd.numericalRank());
+        if (k < wanted) {
+            rankLimited++;
+        }
+        return k == 0 ? null : basis.basis(svd, k, seed * 31 + name.hashCode());
+    }
+
+    /** Projects a 1-D tensor (norm weight, bias) onto the single direction {@code vec(ΔA)}. */
+    private FloatTensor readVector(String name) {
         FloatTensor alignedTensor = aligned.read(name);
         float[] update = ReferenceBases.difference(finetuned.read(name), alignedTensor, name); // ΔT
         float[] alignment = reference.alignmentUpdate(name); // ΔA
-        long[] shape = alignedTensor.shape();
+        float[] result = LeftProjection.projectOntoDirection(alignment, update);
+        method.keepInPlace(update, result);
+        diagnostics.add(name, update, result, alignment);
+        addInPlace(result, alignedTensor.data());
+        return new FloatTensor(alignedTensor.shape(), result);
+    }
 
-        // PΔT: onto a k-dimensional subspace of ΔA's column space, or onto vec(ΔA) for vectors.
-        float[] projected;
-        if (shape.length == 2) {
-            int rows = Math.toIntExact(shape[0]);
-            int columns = Math.toIntExact(shape[1]);
-            Svd svd = reference.svd(name, shape);
-            int wanted = Math.max(1, (int) Math.round(frac * Math.min(rows, columns)));
-            int k = Math.min(wanted, svd.numericalRank());
-            if (k < wanted) {
-                rankLimited++;
-            }
-            if (k == 0) {
-                projected = new float[update.length]; // ΔA is zero: its subspace is empty
-            } else {
-                DenseMatrix columnsBasis = basis.basis(svd, k, seed * 31 + name.hashCode());
-                projected = LeftProjection.project(columnsBasis, update, rows, columns);
-            }
-        } else {
-            projected = LeftProjection.projectOntoDirection(alignment, update);
+    private static void addInPlace(float[] target, float[] addend) {
+        for (int i = 0; i < target.length; i++) {
+            target[i] += addend[i];
         }
-
-        // W = WA + K.
-        float[] kept = method.kept(update, projected);
-        diagnostics.add(name, update, kept, alignment);
-        float[] weights = alignedTensor.data().clone();
-        for (int i = 0; i < weights.length; i++) {
-            weights[i] += kept[i];
-        }
-        return new FloatTensor(shape, weights);
     }
 
     /** Returns how many 2-D tensors used a smaller k than asked because ΔA's rank is lower. */

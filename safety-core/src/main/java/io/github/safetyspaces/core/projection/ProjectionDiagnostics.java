@@ -37,20 +37,51 @@ public final class ProjectionDiagnostics {
      * @param alignment ΔA
      */
     public void add(String name, float[] update, float[] kept, float[] alignment) {
-        if (update.length != kept.length || update.length != alignment.length) {
-            throw new IllegalArgumentException("Tensor " + name + ": update, kept part and alignment update differ in"
-                    + " length (" + update.length + ", " + kept.length + ", " + alignment.length + ").");
+        addAlignment(name, update, alignment);
+        add(name, update, kept);
+    }
+
+    /**
+     * Adds the terms of one tensor that need ΔA, so that a caller can drop ΔA before it projects.
+     * Call {@link #add(String, float[], float[])} for the same tensor as well.
+     *
+     * @param name Hugging Face tensor name, for messages
+     * @param update ΔT
+     * @param alignment ΔA
+     */
+    public void addAlignment(String name, float[] update, float[] alignment) {
+        if (update.length != alignment.length) {
+            throw new IllegalArgumentException("Tensor " + name + ": update and alignment update differ in length ("
+                    + update.length + ", " + alignment.length + ").");
+        }
+        for (int i = 0; i < update.length; i++) {
+            double t = update[i];
+            double a = alignment[i];
+            updateDotAlignment += t * a;
+            alignmentEnergy += a * a;
+        }
+    }
+
+    /**
+     * Adds the terms of one tensor that need only ΔT and the kept part; together with
+     * {@link #addAlignment} it adds what {@link #add(String, float[], float[], float[])} does.
+     *
+     * @param name Hugging Face tensor name, for the layer grouping
+     * @param update ΔT
+     * @param kept K
+     */
+    public void add(String name, float[] update, float[] kept) {
+        if (update.length != kept.length) {
+            throw new IllegalArgumentException("Tensor " + name + ": update and kept part differ in length ("
+                    + update.length + ", " + kept.length + ").");
         }
         double removed = 0;
         for (int i = 0; i < update.length; i++) {
             double t = update[i];
             double k = kept[i];
-            double a = alignment[i];
             updateEnergy += t * t;
             keptEnergy += k * k;
             updateDotKept += t * k;
-            updateDotAlignment += t * a;
-            alignmentEnergy += a * a;
             removed += (t - k) * (t - k);
         }
         OptionalInt layer = WeightNames.layerIndex(name);

@@ -36,14 +36,28 @@ public enum ProjectionMethod {
      * @return {@code K}, a new array
      */
     public float[] kept(float[] update, float[] projected) {
-        float[] kept = new float[update.length];
-        for (int i = 0; i < kept.length; i++) {
-            kept[i] = switch (this) {
+        float[] kept = projected.clone();
+        keepInPlace(update, kept);
+        return kept;
+    }
+
+    /**
+     * Overwrites a projection with the kept part, saving a tensor-sized array over {@link #kept}.
+     *
+     * @param update {@code ΔT}
+     * @param projected {@code PΔT} on entry and {@code K} on return, as long as {@code update}
+     */
+    public void keepInPlace(float[] update, float[] projected) {
+        if (update.length != projected.length) {
+            throw new IllegalArgumentException("Update and projection differ in length (" + update.length + ", "
+                    + projected.length + ").");
+        }
+        for (int i = 0; i < projected.length; i++) {
+            projected[i] = switch (this) {
                 case SAME -> projected[i];
                 case ORTH -> update[i] - projected[i];
                 case OPP -> -projected[i];
             };
         }
-        return kept;
     }
 }

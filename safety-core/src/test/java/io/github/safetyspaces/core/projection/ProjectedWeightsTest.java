@@ -62,6 +62,25 @@ class ProjectedWeightsTest {
     }
 
     @Test
+    void readsLeaveSourceArraysUnchanged() {
+        // The projection reuses arrays in place, and InMemoryTensors returns its own arrays, not copies.
+        TensorSource base = model(1);
+        TensorSource aligned = model(2);
+        TensorSource finetuned = model(3);
+        ReferenceBases reference = new ReferenceBases(base, aligned, cache, "key");
+        ProjectedWeights weights = new ProjectedWeights(aligned, finetuned, reference, BasisChoice.TOP_K,
+                ProjectionMethod.ORTH, 0.5, 7, new ProjectionDiagnostics());
+        for (String name : weights.names()) {
+            FloatTensor first = weights.read(name);
+            FloatTensor second = weights.read(name);
+            assertArrayEquals(first.data(), second.data(), name + " read twice");
+            assertArrayEquals(model(2).read(name).data(), aligned.read(name).data(), name + " in WA");
+            assertArrayEquals(model(3).read(name).data(), finetuned.read(name).data(), name + " in WF");
+            assertArrayEquals(model(1).read(name).data(), base.read(name).data(), name + " in W0");
+        }
+    }
+
+    @Test
     void vectorsProjectOntoTheAlignmentDirection() {
         ReferenceBases reference = new ReferenceBases(model(1), model(2), cache, "key");
         FloatTensor projected = projected(ProjectionMethod.SAME, 0.5, reference, new ProjectionDiagnostics())
