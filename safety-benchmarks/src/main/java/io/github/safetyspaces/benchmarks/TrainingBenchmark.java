@@ -101,7 +101,7 @@ public class TrainingBenchmark {
     private static double train(DecoderModel model, List<SftBatch> batches) {
         // A tiny learning rate keeps the weights, and so the work per step, the same across calls.
         TrainingConfig config = new TrainingConfig(1e-6, 0, LearningRateSchedule.COSINE, 0, 0.9, 0.999, 1e-8, 0,
-                BATCH, 1, 1, STEPS, 1.0, 42, 1000);
+                BATCH, 1, 1, STEPS, 1.0, 42, 1000, 0);
         var logs = new SftTrainer(model, config).train(epoch -> batches, null);
         return logs.get(logs.size() - 1).loss();
     }
