@@ -1,0 +1,33 @@
+package io.github.safetyspaces.core.tokenizer;
+
+import io.github.safetyspaces.core.fuzz.FuzzInputs;
+import io.github.safetyspaces.core.fuzz.ReaderFuzzTest;
+import java.nio.file.Path;
+
+/**
+ * Fuzzes {@link HuggingFaceTextTokenizer#open} on a {@code tokenizer.json} alone: any file either opens
+ * as a tokenizer that encodes and decodes a fixed text, or is rejected with
+ * {@link IllegalArgumentException}. The file goes through this project's vocabulary reader and then
+ * through the native tokenizers library, whose crash would end the JVM and so fail the run. Stored
+ * inputs: {@code src/test/resources/io/github/safetyspaces/core/tokenizer/HuggingFaceTokenizerFuzzTestInputs/open}.
+ */
+class HuggingFaceTokenizerFuzzTest {
+
+    private static final String TEXT = "Hello, world: caf\u00e9 \ud83d\ude00 <s>";
+
+    @ReaderFuzzTest
+    void open(byte[] bytes) {
+        Path file = FuzzInputs.write(HuggingFaceTextTokenizer.TOKENIZER_JSON, bytes);
+        HuggingFaceTextTokenizer tokenizer;
+        try {
+            tokenizer = HuggingFaceTextTokenizer.open(file);
+        } catch (IllegalArgumentException e) {
+            return;
+        }
+
+        try (tokenizer) {
+            int[] ids = tokenizer.encode(TEXT, true);
+            tokenizer.decode(ids);
+        }
+    }
+}
