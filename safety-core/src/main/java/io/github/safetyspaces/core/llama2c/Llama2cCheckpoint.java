@@ -148,7 +148,13 @@ public final class Llama2cCheckpoint {
                     + e.getMessage(), e);
         }
 
-        long expectedSize = header.fileSize();
+        long expectedSize;
+        try {
+            expectedSize = header.fileSize();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Invalid header in llama2.c checkpoint " + bin + ": " + e.getMessage(),
+                    e);
+        }
         if (actualSize != expectedSize) {
             String problem = actualSize < expectedSize ? "is truncated" : "has extra data at the end";
             throw new IllegalArgumentException("llama2.c checkpoint " + bin + " has " + actualSize

@@ -2,15 +2,23 @@ package io.github.safetyspaces.core.tokenizer;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import com.google.gson.Gson;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import com.google.gson.Strictness;
+import com.google.gson.TypeAdapter;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+import com.google.gson.stream.MalformedJsonException;
 import io.github.safetyspaces.core.engine.Engines;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,6 +64,16 @@ public final class HuggingFaceTextTokenizer implements TextTokenizer {
     private static final Logger LOG = LoggerFactory.getLogger(HuggingFaceTextTokenizer.class);
 
     private static final String PROBE_TEXT = "a";
+
+    /** Reads JSON values with the reader's own strictness, unlike {@code JsonParser.parseReader}. */
+    private static final TypeAdapter<JsonElement> STRICT_ELEMENT_ADAPTER = new Gson().getAdapter(JsonElement.class);
+
+    /**
+     * Largest token id accepted, 2^24 - 1, far above the largest vocabularies in use (about 260,000
+     * tokens). The token table has one slot per id up to the largest, so an id from a damaged file
+     * must not size it.
+     */
+    static final int MAX_TOKEN_ID = (1 << 24) - 1;
 
     private final Path tokenizerJson;
     private final HuggingFaceTokenizer tokenizer;
@@ -315,53 +333,113 @@ public final class HuggingFaceTextTokenizer implements TextTokenizer {
     }
 
     /**
+     * Reads {@code tokenizer.json} as strict JSON (RFC 8259), as the tokenizers library's serde_json parser
+     * does. Input that this parser accepts and serde_json rejects must not reach the library, because
+     * tokenizers 0.21.4 unwraps some of serde_json's errors (a control character in a string inside
+     * {@code decoder}, for one), and the resulting panic aborts the JVM.
+     */
+    private static JsonObject readStrictJsonObject(Path file) {
+        JsonElement root;
+        try (JsonReader json = new JsonReader(Files.newBufferedReader(file, StandardCharsets.UTF_8))) {
+            json.setStrictness(Strictness.STRICT);
+            root = STRICT_ELEMENT_ADAPTER.read(json);
+            if (json.peek() != JsonToken.END_DOCUMENT) {
+                throw new IllegalArgumentException("Invalid JSON in " + file + ": text follows the top-level object.");
+            }
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("Invalid tokenizer file " + file + ": it is not valid UTF-8 (" + e
+                    + "); save it as UTF-8.", e);
+        } catch (MalformedJsonException | EOFException e) {
+            throw new IllegalArgumentException("Invalid JSON in " + file + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Failed to read " + file, e);
+        }
+        if (!root.isJsonObject()) {
+            throw new IllegalArgumentException("Invalid JSON file " + file + ": expected an object at the top.");
+        }
+        return root.getAsJsonObject();
+    }
+
+    /**
      * Token strings of a {@code tokenizer.json}: the model vocabulary (an object for BPE, WordPiece and
      * WordLevel, a list of {@code [piece, score]} for Unigram) overlaid with the added tokens.
      */
     private record Vocabulary(String[] tokensById, Map<String, Integer> idsByToken) {
 
         static Vocabulary read(Path file) {
-            JsonObject root = readJsonObject(file).orElseThrow();
+            JsonObject root = readStrictJsonObject(file);
             JsonElement model = root.get("model");
             JsonElement vocab = model != null && model.isJsonObject() ? model.getAsJsonObject().get("vocab") : null;
             if (vocab == null || !(vocab.isJsonObject() || vocab.isJsonArray())) {
-                throw new IllegalArgumentException("Invalid tokenizer file " + file + ": it has no model.vocab"
-                        + " object or list.");
+                throw invalid(file, "it has no model.vocab object or list");
             }
 
             // Model vocabulary first, then the added tokens, which win where both use an id or a string.
             Map<String, Integer> ids = new LinkedHashMap<>();
             if (vocab.isJsonObject()) {
                 for (Map.Entry<String, JsonElement> entry : vocab.getAsJsonObject().entrySet()) {
-                    ids.put(entry.getKey(), entry.getValue().getAsInt());
+                    ids.put(entry.getKey(), tokenId(file, "model.vocab \"" + entry.getKey() + "\"", entry.getValue()));
                 }
             } else {
                 JsonArray pieces = vocab.getAsJsonArray();
                 for (int id = 0; id < pieces.size(); id++) {
-                    ids.put(pieces.get(id).getAsJsonArray().get(0).getAsString(), id);
+                    JsonElement piece = pieces.get(id);
+                    JsonElement text = piece.isJsonArray() && !piece.getAsJsonArray().isEmpty()
+                            ? piece.getAsJsonArray().get(0) : null;
+                    if (!isString(text)) {
+                        throw invalid(file, "model.vocab[" + id + "] is " + piece + " but must be [piece, score]");
+                    }
+                    ids.put(text.getAsString(), id);
                 }
             }
             JsonElement added = root.get("added_tokens");
             if (added != null && added.isJsonArray()) {
-                for (JsonElement token : added.getAsJsonArray()) {
-                    JsonObject object = token.getAsJsonObject();
-                    String content = object.get("content").getAsString();
-                    ids.remove(content);
-                    ids.put(content, object.get("id").getAsInt());
+                JsonArray tokens = added.getAsJsonArray();
+                for (int i = 0; i < tokens.size(); i++) {
+                    JsonElement token = tokens.get(i);
+                    JsonElement content = token.isJsonObject() ? token.getAsJsonObject().get("content") : null;
+                    if (!isString(content)) {
+                        throw invalid(file, "added_tokens[" + i + "] has no string content: " + token);
+                    }
+                    String text = content.getAsString();
+                    int id = tokenId(file, "added token \"" + text + "\"", token.getAsJsonObject().get("id"));
+                    ids.remove(text);
+                    ids.put(text, id);
                 }
             }
 
+            // The ids were bounded above, so this array is at most MAX_TOKEN_ID entries long.
             int size = 0;
-            for (Map.Entry<String, Integer> entry : ids.entrySet()) {
-                if (entry.getValue() < 0) {
-                    throw new IllegalArgumentException("Invalid tokenizer file " + file + ": token \""
-                            + entry.getKey() + "\" has the negative id " + entry.getValue() + ".");
-                }
-                size = Math.max(size, entry.getValue() + 1);
+            for (int id : ids.values()) {
+                size = Math.max(size, id + 1);
             }
             String[] tokens = new String[size];
             ids.forEach((token, id) -> tokens[id] = token);
             return new Vocabulary(tokens, ids);
+        }
+
+        /** Reads a token id, which must be an integer in {@code [0, MAX_TOKEN_ID]}. */
+        private static int tokenId(Path file, String where, JsonElement value) {
+            if (value != null && value.isJsonPrimitive() && value.getAsJsonPrimitive().isNumber()) {
+                try {
+                    int id = value.getAsBigDecimal().intValueExact();
+                    if (id >= 0 && id <= MAX_TOKEN_ID) {
+                        return id;
+                    }
+                } catch (ArithmeticException | NumberFormatException e) {
+                    // Not an integer in the int range: reported below with the value.
+                }
+            }
+            throw invalid(file, where + " has the id " + value + ", but ids must be integers from 0 to "
+                    + MAX_TOKEN_ID);
+        }
+
+        private static boolean isString(JsonElement value) {
+            return value != null && value.isJsonPrimitive() && value.getAsJsonPrimitive().isString();
+        }
+
+        private static IllegalArgumentException invalid(Path file, String problem) {
+            return new IllegalArgumentException("Invalid tokenizer file " + file + ": " + problem + ".");
         }
     }
 }

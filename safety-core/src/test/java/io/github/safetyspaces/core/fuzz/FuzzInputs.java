@@ -24,7 +24,19 @@ public final class FuzzInputs {
      * @return the file
      */
     public static Path write(String name, byte[] bytes) {
-        Path file = DIRECTORY.resolve(name);
+        return write(DIRECTORY, name, bytes);
+    }
+
+    /**
+     * Writes bytes to a file of the given name in a directory of {@link #directory(String)}.
+     *
+     * @param directory the directory
+     * @param name the file name
+     * @param bytes the content
+     * @return the file
+     */
+    public static Path write(Path directory, String name, byte[] bytes) {
+        Path file = directory.resolve(name);
         try {
             Files.write(file, bytes);
         } catch (IOException e) {
@@ -37,7 +49,7 @@ public final class FuzzInputs {
      * Returns a fresh subdirectory, for readers that look at files beside their input.
      *
      * @param name the subdirectory's name
-     * @return the directory, created and empty of other files than those the caller writes
+     * @return the directory, created if missing; it holds only the files that its callers write
      */
     public static Path directory(String name) {
         Path directory = DIRECTORY.resolve(name);

@@ -15,6 +15,8 @@ import java.util.OptionalInt;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class HuggingFaceTextTokenizerTest {
 
@@ -125,6 +127,46 @@ class HuggingFaceTextTokenizerTest {
         write(wrongModel, "{\"model\": {\"type\": \"BPE\", \"vocab\": {\"a\": 0}, \"merges\": [\"a b\"]}}");
         var rejected = assertThrows(IllegalArgumentException.class, () -> HuggingFaceTextTokenizer.open(wrongModel));
         assertTrue(rejected.getMessage().contains(wrongModel.toString()), rejected.getMessage());
+    }
+
+    /**
+     * Found by review for the fuzz tests: an id of two billion sized the token table (an
+     * OutOfMemoryError), and ids that were not integers surfaced as Gson's exceptions or were rounded.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"2000000000", "16777216", "-1", "1.5", "\"1\"", "[1]", "null"})
+    void tokenIdOutsideTheRangeIsRejectedWithItsValue(String id) throws IOException {
+        Path file = tempDir.resolve("tokenizer.json");
+        write(file, "{\"model\": {\"type\": \"WordLevel\", \"unk_token\": \"a\", \"vocab\": {\"a\": 0, \"b\": " + id
+                + "}}}");
+
+        var rejected = assertThrows(IllegalArgumentException.class, () -> HuggingFaceTextTokenizer.open(file));
+
+        assertTrue(rejected.getMessage().contains(file.toString()) && rejected.getMessage().contains("id " + id),
+                rejected.getMessage());
+    }
+
+    /** Found by fuzzing: tokenizers 0.21.4 panics on this, and the panic aborts the JVM. */
+    @Test
+    void controlCharacterInStringIsRejectedBeforeNativeLoad() throws IOException {
+        Path file = tempDir.resolve("tokenizer.json");
+        write(file, "{\"decoder\": [{\"c\u0000\": 1}], \"model\": {\"type\": \"WordLevel\", \"unk_token\": \"a\","
+                + " \"vocab\": {\"a\": 0}}}");
+
+        var rejected = assertThrows(IllegalArgumentException.class, () -> HuggingFaceTextTokenizer.open(file));
+
+        assertTrue(rejected.getMessage().startsWith("Invalid JSON in " + file), rejected.getMessage());
+    }
+
+    @Test
+    void addedTokenWithoutContentIsRejected() throws IOException {
+        Path file = tempDir.resolve("tokenizer.json");
+        write(file, "{\"added_tokens\": [{\"id\": 1}], \"model\": {\"type\": \"WordLevel\", \"unk_token\": \"a\","
+                + " \"vocab\": {\"a\": 0}}}");
+
+        var rejected = assertThrows(IllegalArgumentException.class, () -> HuggingFaceTextTokenizer.open(file));
+
+        assertTrue(rejected.getMessage().contains("added_tokens[0]"), rejected.getMessage());
     }
 
     @Test

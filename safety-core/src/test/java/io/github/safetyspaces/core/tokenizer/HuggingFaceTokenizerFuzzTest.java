@@ -17,7 +17,8 @@ class HuggingFaceTokenizerFuzzTest {
 
     @ReaderFuzzTest
     void open(byte[] bytes) {
-        Path file = FuzzInputs.write(HuggingFaceTextTokenizer.TOKENIZER_JSON, bytes);
+        // A directory of its own, because the reader also looks for config files beside tokenizer.json.
+        Path file = FuzzInputs.write(FuzzInputs.directory("huggingface"), HuggingFaceTextTokenizer.TOKENIZER_JSON, bytes);
         HuggingFaceTextTokenizer tokenizer;
         try {
             tokenizer = HuggingFaceTextTokenizer.open(file);
