@@ -106,7 +106,7 @@ public final class HuggingFaceTextTokenizer implements TextTokenizer {
         Vocabulary vocabulary = Vocabulary.read(file);
         HuggingFaceTokenizer tokenizer = load(file);
         try {
-            Probe probe = probe(tokenizer);
+            Probe probe = probe(tokenizer, file);
             Path directory = file.toAbsolutePath().getParent();
             OptionalInt bos = specialTokenId(directory, vocabulary, "bos", probe.leadingSpecialId());
             OptionalInt eos = specialTokenId(directory, vocabulary, "eos", probe.trailingSpecialId());
@@ -118,6 +118,12 @@ public final class HuggingFaceTextTokenizer implements TextTokenizer {
         }
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalStateException if the tokenizers library fails on the text, for example a WordLevel
+     *     model whose {@code unk_token} is missing from its vocabulary meets an unknown word
+     */
     @Override
     public int[] encode(String text, boolean addBos) {
         Objects.requireNonNull(text, "text");
@@ -251,9 +257,18 @@ public final class HuggingFaceTextTokenizer implements TextTokenizer {
     private record Probe(int leadingSpecialId, int trailingSpecialId) {
     }
 
-    private static Probe probe(HuggingFaceTokenizer tokenizer) {
-        Encoding plain = tokenizer.encode(PROBE_TEXT, false, false);
-        Encoding templated = tokenizer.encode(PROBE_TEXT, true, false);
+    private static Probe probe(HuggingFaceTokenizer tokenizer, Path file) {
+        Encoding plain;
+        Encoding templated;
+        try {
+            plain = tokenizer.encode(PROBE_TEXT, false, false);
+            templated = tokenizer.encode(PROBE_TEXT, true, false);
+        } catch (RuntimeException e) {
+            // The library loads some tokenizers that cannot encode at all, such as a WordLevel model whose
+            // unk_token is missing from its vocabulary.
+            throw new IllegalArgumentException("The tokenizers library loaded " + file.toAbsolutePath()
+                    + " but cannot encode the text \"" + PROBE_TEXT + "\" with it: " + e.getMessage(), e);
+        }
         long[] ids = templated.getIds();
         long[] mask = templated.getSpecialTokenMask();
         if (ids.length <= plain.getIds().length) {

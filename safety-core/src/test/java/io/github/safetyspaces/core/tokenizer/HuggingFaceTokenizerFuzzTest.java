@@ -7,7 +7,8 @@ import java.nio.file.Path;
 /**
  * Fuzzes {@link HuggingFaceTextTokenizer#open} on a {@code tokenizer.json} alone: any file either opens
  * as a tokenizer that encodes and decodes a fixed text, or is rejected with
- * {@link IllegalArgumentException}. The file goes through this project's vocabulary reader and then
+ * {@link IllegalArgumentException}; encoding may fail only with the documented
+ * {@link IllegalStateException}. The file goes through this project's vocabulary reader and then
  * through the native tokenizers library, whose crash would end the JVM and so fail the run. Stored
  * inputs: {@code src/test/resources/io/github/safetyspaces/core/tokenizer/HuggingFaceTokenizerFuzzTestInputs/open}.
  */
@@ -27,7 +28,13 @@ class HuggingFaceTokenizerFuzzTest {
         }
 
         try (tokenizer) {
-            int[] ids = tokenizer.encode(TEXT, true);
+            int[] ids;
+            try {
+                ids = tokenizer.encode(TEXT, true);
+            } catch (IllegalStateException e) {
+                // Documented: the library may fail on a word that the probe text at load did not contain.
+                return;
+            }
             tokenizer.decode(ids);
         }
     }
