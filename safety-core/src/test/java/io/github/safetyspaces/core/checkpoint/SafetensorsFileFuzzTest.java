@@ -37,7 +37,7 @@ class SafetensorsFileFuzzTest {
                     case I64, I32, I16, I8, U32, U16, U8, BOOL -> assertEquals(info.elementCount(),
                             safetensors.readLongs(name).length, info::toString);
                     default -> {
-                        // U64 and the 8-bit floats have no Java conversion: both readers refuse them.
+                        // U64 and the 8-bit floats have no Java conversion: both readers reject them.
                         assertThrows(IllegalArgumentException.class, () -> safetensors.read(name));
                         assertThrows(IllegalArgumentException.class, () -> safetensors.readLongs(name));
                     }

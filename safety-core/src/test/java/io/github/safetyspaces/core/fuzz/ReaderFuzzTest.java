@@ -11,8 +11,9 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Marks a fuzz test of an input reader. In a normal build it replays the stored inputs under
  * {@code src/test/resources/<package>/<TestClass>Inputs/<method>/}, each within
- * {@link #HANG_SECONDS}; in the {@code fuzz} profile Jazzer fuzzes it for {@link #MAX_DURATION}
- * unless the profile's {@code fuzz.maxSeconds} says otherwise.
+ * {@link #HANG_SECONDS}. In the {@code fuzz} profile Jazzer fuzzes it for the profile's
+ * {@code fuzz.maxSeconds}, and with {@code JAZZER_FUZZ} set outside the profile for
+ * {@link #MAX_DURATION}.
  *
  * <p>{@link Timeout} comes before {@link FuzzTest} because Jazzer requires its annotation last. The
  * timeout runs the input in a separate thread so that an endless loop fails instead of hanging the
