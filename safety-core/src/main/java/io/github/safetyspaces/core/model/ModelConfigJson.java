@@ -101,6 +101,10 @@ public final class ModelConfigJson {
         if (isPresent(json, "head_dim")) {
             headDim = requiredInt(json, "head_dim");
         } else {
+            // Checked here although ModelConfig checks it too, because the division below comes first.
+            if (numHeads <= 0) {
+                throw new IllegalArgumentException("num_attention_heads must be positive, got " + numHeads);
+            }
             if (hiddenSize % numHeads != 0) {
                 throw new IllegalArgumentException("hidden_size " + hiddenSize + " is not divisible by num_attention_heads "
                         + numHeads + " and head_dim is not given");

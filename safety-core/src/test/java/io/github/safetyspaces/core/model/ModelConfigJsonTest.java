@@ -160,4 +160,16 @@ class ModelConfigJsonTest {
         assertTrue(error.getMessage().contains(file.toString()) && error.getMessage().contains("not valid UTF-8"),
                 error.getMessage());
     }
+
+    /** Found by fuzzing: zero heads without head_dim divided by zero before any check ran. */
+    @Test
+    void zeroHeadsWithoutHeadDimIsRejected() {
+        String json = "{\"architectures\": [\"LlamaForCausalLM\"], \"hidden_size\": 32, \"intermediate_size\": 40,"
+                + " \"num_hidden_layers\": 1, \"num_attention_heads\": 0, \"vocab_size\": 10}";
+
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+                () -> ModelConfigJson.parse(json, "zero-heads.json"));
+
+        assertTrue(error.getMessage().contains("num_attention_heads must be positive, got 0"), error.getMessage());
+    }
 }
