@@ -284,7 +284,8 @@ public final class HuggingFaceTextTokenizer implements TextTokenizer {
         for (String configName : new String[] {"tokenizer_config.json", "special_tokens_map.json"}) {
             Optional<JsonObject> config = readJsonObject(directory.resolve(configName));
             if (config.isPresent() && config.get().has(tokenKey)) {
-                Optional<String> token = tokenContent(config.get().get(tokenKey));
+                Optional<String> token = tokenContent(config.get().get(tokenKey), directory.resolve(configName),
+                        tokenKey);
                 if (token.isEmpty()) {
                     return OptionalInt.empty();
                 }
@@ -308,7 +309,17 @@ public final class HuggingFaceTextTokenizer implements TextTokenizer {
             if (value == null || value.isJsonNull()) {
                 return OptionalInt.empty();
             }
-            int id = value.getAsInt();
+            if (!value.isJsonPrimitive() || !value.getAsJsonPrimitive().isNumber()) {
+                throw new IllegalArgumentException("config.json in " + directory + " sets " + idKey + " = " + value
+                        + ", but a token id must be an integer.");
+            }
+            int id;
+            try {
+                id = value.getAsBigDecimal().intValueExact();
+            } catch (ArithmeticException e) {
+                throw new IllegalArgumentException("config.json in " + directory + " sets " + idKey + " = " + value
+                        + ", but a token id must be an integer.", e);
+            }
             if (id < 0 || id >= vocabulary.tokensById().length) {
                 throw new IllegalArgumentException("config.json in " + directory + " sets " + idKey + " = " + id
                         + ", outside the tokenizer's " + vocabulary.tokensById().length + " tokens.");
@@ -320,14 +331,16 @@ public final class HuggingFaceTextTokenizer implements TextTokenizer {
     }
 
     /** Reads a token written as a string or as an object with {@code content}; empty for null. */
-    private static Optional<String> tokenContent(JsonElement value) {
+    private static Optional<String> tokenContent(JsonElement value, Path file, String key) {
         if (value == null || value.isJsonNull()) {
             return Optional.empty();
         }
-        if (value.isJsonObject() && value.getAsJsonObject().has("content")) {
-            return Optional.of(value.getAsJsonObject().get("content").getAsString());
+        JsonElement content = value.isJsonObject() ? value.getAsJsonObject().get("content") : value;
+        if (content == null || !content.isJsonPrimitive() || !content.getAsJsonPrimitive().isString()) {
+            throw new IllegalArgumentException("Invalid " + key + " in " + file + ": " + value + "; write it as a"
+                    + " string, an object with a string content, or null.");
         }
-        return Optional.of(value.getAsString());
+        return Optional.of(content.getAsString());
     }
 
     private static Optional<JsonObject> readJsonObject(Path file) {

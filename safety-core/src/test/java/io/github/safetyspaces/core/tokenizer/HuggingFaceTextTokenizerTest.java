@@ -105,6 +105,22 @@ class HuggingFaceTextTokenizerTest {
         assertTrue(error.getMessage().contains("tokenizer_config.json"), error.getMessage());
     }
 
+    /** Found by review: Gson raised UnsupportedOperationException or NumberFormatException, or read a list as its element. */
+    @ParameterizedTest
+    @ValueSource(strings = {"tokenizer_config.json={\"bos_token\": {\"special\": true}}",
+            "tokenizer_config.json={\"bos_token\": 1}", "special_tokens_map.json={\"eos_token\": [\"</s>\"]}",
+            "config.json={\"bos_token_id\": \"one\"}", "config.json={\"eos_token_id\": 1.5}",
+            "config.json={\"eos_token_id\": [{}]}"})
+    void malformedSpecialTokenIsRejected(String fileAndContent) throws IOException {
+        Path directory = bareDirectory("malformed");
+        String fileName = fileAndContent.substring(0, fileAndContent.indexOf('='));
+        write(directory.resolve(fileName), fileAndContent.substring(fileName.length() + 1));
+
+        var error = assertThrows(IllegalArgumentException.class, () -> HuggingFaceTextTokenizer.open(directory));
+
+        assertTrue(error.getMessage().contains(fileName), error.getMessage());
+    }
+
     @Test
     void missingFilesNamePath() throws IOException {
         Path emptyDirectory = Files.createDirectories(tempDir.resolve("empty"));
