@@ -105,7 +105,10 @@ class HuggingFaceTextTokenizerTest {
         assertTrue(error.getMessage().contains("tokenizer_config.json"), error.getMessage());
     }
 
-    /** Found by review: Gson raised UnsupportedOperationException or NumberFormatException, or read a list as its element. */
+    /**
+     * Found by review: Gson raised UnsupportedOperationException or NumberFormatException on these, or read
+     * a list as its element.
+     */
     @ParameterizedTest
     @ValueSource(strings = {"tokenizer_config.json={\"bos_token\": {\"special\": true}}",
             "tokenizer_config.json={\"bos_token\": 1}", "special_tokens_map.json={\"eos_token\": [\"</s>\"]}",
