@@ -19,7 +19,8 @@ class HuggingFaceTokenizerFuzzTest {
     @ReaderFuzzTest
     void open(byte[] bytes) {
         // A directory of its own, because the reader also looks for config files beside tokenizer.json.
-        Path file = FuzzInputs.write(FuzzInputs.directory("huggingface"), HuggingFaceTextTokenizer.TOKENIZER_JSON, bytes);
+        Path directory = FuzzInputs.directory("huggingface");
+        Path file = FuzzInputs.write(directory, HuggingFaceTextTokenizer.TOKENIZER_JSON, bytes);
         HuggingFaceTextTokenizer tokenizer;
         try {
             tokenizer = HuggingFaceTextTokenizer.open(file);
