@@ -148,6 +148,12 @@ public final class Llama2cCheckpoint {
                     + e.getMessage(), e);
         }
 
+        // config() gives BOS id 1 and EOS id 2, which a smaller vocabulary cannot hold.
+        if (header.vocabSize() <= EOS_ID) {
+            throw new IllegalArgumentException("llama2.c checkpoint " + bin + " has vocab_size " + header.vocabSize()
+                    + ", but llama2.c's tokens need at least " + (EOS_ID + 1) + " (<unk>, BOS and EOS).");
+        }
+
         long expectedSize;
         try {
             expectedSize = header.fileSize();

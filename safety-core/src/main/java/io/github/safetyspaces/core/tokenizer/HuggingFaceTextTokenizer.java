@@ -104,9 +104,10 @@ public final class HuggingFaceTextTokenizer implements TextTokenizer {
         Engines.forceOffline();
         Path file = resolveTokenizerJson(tokenizerJsonOrDirectory);
         Vocabulary vocabulary = Vocabulary.read(file);
+        checkPostProcessor(file, readStrictJsonObject(file).get("post_processor"));
         HuggingFaceTokenizer tokenizer = load(file);
         try {
-            Probe probe = probe(tokenizer, file);
+            Probe probe = probe(tokenizer, file, vocabulary.tokensById().length);
             Path directory = file.toAbsolutePath().getParent();
             OptionalInt bos = specialTokenId(directory, vocabulary, "bos", probe.leadingSpecialId());
             OptionalInt eos = specialTokenId(directory, vocabulary, "eos", probe.trailingSpecialId());
@@ -257,7 +258,7 @@ public final class HuggingFaceTextTokenizer implements TextTokenizer {
     private record Probe(int leadingSpecialId, int trailingSpecialId) {
     }
 
-    private static Probe probe(HuggingFaceTokenizer tokenizer, Path file) {
+    private static Probe probe(HuggingFaceTokenizer tokenizer, Path file, int vocabSize) {
         Encoding plain;
         Encoding templated;
         try {
@@ -276,7 +277,65 @@ public final class HuggingFaceTextTokenizer implements TextTokenizer {
         }
         int leading = mask[0] == 1 ? Math.toIntExact(ids[0]) : -1;
         int trailing = mask[ids.length - 1] == 1 ? Math.toIntExact(ids[ids.length - 1]) : -1;
+        for (int id : new int[] {leading, trailing}) {
+            if (id >= vocabSize) {
+                throw new IllegalArgumentException("The post-processor of " + file.toAbsolutePath() + " adds the"
+                        + " special token id " + id + ", outside the vocabulary of " + vocabSize + " tokens.");
+            }
+        }
         return new Probe(leading, trailing);
+    }
+
+    /**
+     * Checks that every special token a {@code TemplateProcessing} template names is a key of its
+     * {@code special_tokens}, and that each key equals its entry's {@code id}. tokenizers 0.21.4 accepts
+     * a file that breaks this, then panics on the first encode with special tokens, which aborts the JVM.
+     * Processors nested in a {@code Sequence} are checked too.
+     */
+    private static void checkPostProcessor(Path file, JsonElement processor) {
+        if (processor == null || !processor.isJsonObject()) {
+            return;
+        }
+        JsonObject object = processor.getAsJsonObject();
+        JsonElement type = object.get("type");
+        if (isString(type) && type.getAsString().equals("Sequence") && object.get("processors") != null
+                && object.get("processors").isJsonArray()) {
+            for (JsonElement nested : object.getAsJsonArray("processors")) {
+                checkPostProcessor(file, nested);
+            }
+            return;
+        }
+        if (!isString(type) || !type.getAsString().equals("TemplateProcessing")) {
+            return;
+        }
+
+        // Keys of special_tokens, each equal to its entry's id.
+        JsonElement specialTokens = object.get("special_tokens");
+        Map<String, JsonElement> entries = specialTokens != null && specialTokens.isJsonObject()
+                ? specialTokens.getAsJsonObject().asMap() : Map.of();
+        for (Map.Entry<String, JsonElement> entry : entries.entrySet()) {
+            JsonElement id = entry.getValue().isJsonObject() ? entry.getValue().getAsJsonObject().get("id") : null;
+            if (!isString(id) || !id.getAsString().equals(entry.getKey())) {
+                throw invalid(file, "post_processor.special_tokens has the key \"" + entry.getKey()
+                        + "\" for the entry " + entry.getValue() + ", whose id must equal the key");
+            }
+        }
+
+        // Special tokens named in the templates.
+        for (String template : new String[] {"single", "pair"}) {
+            JsonElement pieces = object.get(template);
+            if (pieces == null || !pieces.isJsonArray()) {
+                continue;
+            }
+            for (JsonElement piece : pieces.getAsJsonArray()) {
+                JsonElement special = piece.isJsonObject() ? piece.getAsJsonObject().get("SpecialToken") : null;
+                JsonElement id = special != null && special.isJsonObject() ? special.getAsJsonObject().get("id") : null;
+                if (isString(id) && !entries.containsKey(id.getAsString())) {
+                    throw invalid(file, "post_processor." + template + " names the special token \""
+                            + id.getAsString() + "\", which post_processor.special_tokens lacks");
+                }
+            }
+        }
     }
 
     private static OptionalInt specialTokenId(Path directory, Vocabulary vocabulary, String role, int probed) {
@@ -388,6 +447,14 @@ public final class HuggingFaceTextTokenizer implements TextTokenizer {
         return root.getAsJsonObject();
     }
 
+    private static boolean isString(JsonElement value) {
+        return value != null && value.isJsonPrimitive() && value.getAsJsonPrimitive().isString();
+    }
+
+    private static IllegalArgumentException invalid(Path file, String problem) {
+        return new IllegalArgumentException("Invalid tokenizer file " + file + ": " + problem + ".");
+    }
+
     /**
      * Token strings of a {@code tokenizer.json}: the model vocabulary (an object for BPE, WordPiece and
      * WordLevel, a list of {@code [piece, score]} for Unigram) overlaid with the added tokens.
@@ -460,14 +527,6 @@ public final class HuggingFaceTextTokenizer implements TextTokenizer {
             }
             throw invalid(file, where + " has the id " + value + ", but ids must be integers from 0 to "
                     + MAX_TOKEN_ID);
-        }
-
-        private static boolean isString(JsonElement value) {
-            return value != null && value.isJsonPrimitive() && value.getAsJsonPrimitive().isString();
-        }
-
-        private static IllegalArgumentException invalid(Path file, String problem) {
-            return new IllegalArgumentException("Invalid tokenizer file " + file + ": " + problem + ".");
         }
     }
 }

@@ -177,6 +177,22 @@ class HuggingFaceTextTokenizerTest {
         assertTrue(rejected.getMessage().startsWith("Invalid JSON in " + file), rejected.getMessage());
     }
 
+    /** Found by fuzzing: tokenizers 0.21.4 loads these and panics on the first templated encode. */
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"<t>\": {\"id\": \"<s>\", \"ids\": [0], \"tokens\": [\"a\"]}}",
+            "{\"<s>\": {\"id\": \"<t>\", \"ids\": [0], \"tokens\": [\"a\"]}}"})
+    void templateWithUnknownSpecialTokenIsRejected(String specialTokens) throws IOException {
+        Path file = tempDir.resolve("tokenizer.json");
+        write(file, "{\"post_processor\": {\"type\": \"Sequence\", \"processors\": [{\"type\": \"TemplateProcessing\","
+                + " \"single\": [{\"SpecialToken\": {\"id\": \"<s>\", \"type_id\": 0}}, {\"Sequence\": {\"id\": \"A\","
+                + " \"type_id\": 0}}], \"pair\": [], \"special_tokens\": " + specialTokens + "}]},"
+                + " \"model\": {\"type\": \"WordLevel\", \"unk_token\": \"a\", \"vocab\": {\"a\": 0}}}");
+
+        var rejected = assertThrows(IllegalArgumentException.class, () -> HuggingFaceTextTokenizer.open(file));
+
+        assertTrue(rejected.getMessage().contains("post_processor"), rejected.getMessage());
+    }
+
     @Test
     void addedTokenWithoutContentIsRejected() throws IOException {
         Path file = tempDir.resolve("tokenizer.json");
