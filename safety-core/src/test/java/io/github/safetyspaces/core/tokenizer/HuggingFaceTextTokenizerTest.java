@@ -193,6 +193,19 @@ class HuggingFaceTextTokenizerTest {
         assertTrue(rejected.getMessage().contains("post_processor"), rejected.getMessage());
     }
 
+    /** Found by fuzzing: the library reads a post-processor by its fields, so a misspelled type still panics. */
+    @Test
+    void templateWithMisspelledTypeIsRejected() throws IOException {
+        Path file = tempDir.resolve("tokenizer.json");
+        write(file, "{\"post_processor\": {\"type\": \"TemplatesProcessing\", \"single\": [{\"SpecialToken\":"
+                + " {\"id\": \"<s>\", \"type_id\": 0}}], \"pair\": [], \"special_tokens\": {}},"
+                + " \"model\": {\"type\": \"WordLevel\", \"unk_token\": \"a\", \"vocab\": {\"a\": 0}}}");
+
+        var rejected = assertThrows(IllegalArgumentException.class, () -> HuggingFaceTextTokenizer.open(file));
+
+        assertTrue(rejected.getMessage().contains("post_processor.single"), rejected.getMessage());
+    }
+
     @Test
     void addedTokenWithoutContentIsRejected() throws IOException {
         Path file = tempDir.resolve("tokenizer.json");
