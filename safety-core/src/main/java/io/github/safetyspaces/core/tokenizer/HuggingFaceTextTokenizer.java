@@ -502,7 +502,7 @@ public final class HuggingFaceTextTokenizer implements TextTokenizer {
                 }
             }
 
-            // The ids were bounded above, so this array is at most MAX_TOKEN_ID entries long.
+            // The ids were bounded above, so this array has at most MAX_TOKEN_ID + 1 (2^24) entries.
             int size = 0;
             for (int id : ids.values()) {
                 size = Math.max(size, id + 1);
