@@ -123,7 +123,8 @@ public final class HuggingFaceTextTokenizer implements TextTokenizer {
      * {@inheritDoc}
      *
      * @throws IllegalStateException if the tokenizers library fails on the text, for example a WordLevel
-     *     model whose {@code unk_token} is missing from its vocabulary meets an unknown word
+     *     model whose {@code unk_token} is missing from its vocabulary meets an unknown word, or returns an
+     *     id outside {@link #vocabSize()}
      */
     @Override
     public int[] encode(String text, boolean addBos) {
@@ -142,7 +143,14 @@ public final class HuggingFaceTextTokenizer implements TextTokenizer {
             result[0] = bosId.getAsInt();
         }
         for (int i = 0; i < ids.length; i++) {
-            result[i + offset] = Math.toIntExact(ids[i]);
+            // NOTE: open does not compare the library's ids with tokenizer.json's. An added token whose id
+            // another token already has gets a new id from the library, past this vocabulary.
+            if (ids[i] < 0 || ids[i] >= tokensById.length) {
+                throw new IllegalStateException("The tokenizers library encoded a text with the id " + ids[i]
+                        + ", outside the " + tokensById.length + " ids of " + tokenizerJson + "; its added_tokens"
+                        + " probably reuse ids of model.vocab.");
+            }
+            result[i + offset] = (int) ids[i];
         }
         return result;
     }
