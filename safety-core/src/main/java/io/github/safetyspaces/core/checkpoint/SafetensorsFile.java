@@ -222,7 +222,7 @@ public final class SafetensorsFile implements TensorSource {
      * @throws IllegalArgumentException if there is no tensor of that name, its dtype is not F64,
      *     F32, F16 or BF16, or it has more elements than fit in a Java array
      * @throws IllegalStateException if this file was closed
-     * @throws UncheckedIOException if mapping the data fails
+     * @throws UncheckedIOException if reading the data fails
      */
     @Override
     public FloatTensor read(String name) {
@@ -252,7 +252,7 @@ public final class SafetensorsFile implements TensorSource {
      *     point or U64 (whose values may not fit in a long), or it has more elements than fit in a
      *     Java array
      * @throws IllegalStateException if this file was closed
-     * @throws UncheckedIOException if mapping the data fails
+     * @throws UncheckedIOException if reading the data fails
      */
     public long[] readLongs(String name) {
         TensorInfo info = info(name);
@@ -294,7 +294,7 @@ public final class SafetensorsFile implements TensorSource {
         return (int) count;
     }
 
-    /** Receives one mapped window of a tensor: elements {@code [first, first + count)}. */
+    /** Receives one window of a tensor's data: elements {@code [first, first + count)}. */
     @FunctionalInterface
     private interface WindowDecoder {
         void decode(ByteBuffer window, int first, int count);

@@ -148,7 +148,19 @@ public final class Llama2cCheckpoint {
                     + e.getMessage(), e);
         }
 
-        long expectedSize = header.fileSize();
+        // config() gives BOS id 1 and EOS id 2, which a smaller vocabulary cannot hold.
+        if (header.vocabSize() <= EOS_ID) {
+            throw new IllegalArgumentException("llama2.c checkpoint " + bin + " has vocab_size " + header.vocabSize()
+                    + ", but llama2.c's tokens need at least " + (EOS_ID + 1) + " (<unk>, BOS and EOS).");
+        }
+
+        long expectedSize;
+        try {
+            expectedSize = header.fileSize();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Invalid header in llama2.c checkpoint " + bin + ": " + e.getMessage(),
+                    e);
+        }
         if (actualSize != expectedSize) {
             String problem = actualSize < expectedSize ? "is truncated" : "has extra data at the end";
             throw new IllegalArgumentException("llama2.c checkpoint " + bin + " has " + actualSize

@@ -107,28 +107,39 @@ public record Llama2cHeader(
      * ({@code freq_cis_real} and {@code freq_cis_imag}) and the classifier when it is not shared.
      *
      * @return the number of float32 values
+     * @throws IllegalArgumentException if the count, or the file size it implies, exceeds the long range
      */
     public long floatCount() {
-        long layerCount = layers;
-        long perLayer = 2L * dim // attention and feed-forward RMSNorm weights
-                + (long) dim * dim // wq: (n_heads * head_size, dim)
-                + 2L * kvDim() * dim // wk and wv: (n_kv_heads * head_size, dim)
-                + (long) dim * dim // wo: (dim, n_heads * head_size)
-                + 3L * hiddenDim * dim; // w1, w3: (hidden_dim, dim) and w2: (dim, hidden_dim)
-        long count = (long) vocabSize * dim // token embedding
-                + layerCount * perLayer
-                + dim // final RMSNorm
-                + 2L * seqLen * (headSize() / 2); // freq_cis_real and freq_cis_imag
-        if (!sharedClassifier) {
-            count += (long) vocabSize * dim;
+        // Exact arithmetic: header values up to 2^31 multiply past 2^63, and a count that wrapped around could
+        // match a small file and then size the weight arrays.
+        try {
+            long perLayer = Math.addExact(Math.addExact(Math.addExact(
+                    2L * dim, // attention and feed-forward RMSNorm weights
+                    2L * (long) dim * dim), // wq: (n_heads * head_size, dim) and wo: (dim, n_heads * head_size)
+                    Math.multiplyExact(2L * kvDim(), (long) dim)), // wk and wv: (n_kv_heads * head_size, dim)
+                    Math.multiplyExact(3L * hiddenDim, (long) dim)); // w1, w3: (hidden_dim, dim), w2: (dim, hidden_dim)
+            long embedding = (long) vocabSize * dim; // token embedding, and the classifier when not shared
+            long count = Math.addExact(Math.addExact(Math.addExact(
+                    embedding,
+                    Math.multiplyExact((long) layers, perLayer)),
+                    (long) dim), // final RMSNorm
+                    2L * seqLen * (headSize() / 2)); // freq_cis_real and freq_cis_imag
+            if (!sharedClassifier) {
+                count = Math.addExact(count, embedding);
+            }
+            Math.addExact(Math.multiplyExact(count, (long) Float.BYTES), (long) BYTES);
+            return count;
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("The llama2.c header " + this + " describes more than 2^63 bytes of"
+                    + " weights; its values are corrupt.", e);
         }
-        return count;
     }
 
     /**
      * Returns the exact size in bytes of a legacy checkpoint with this header.
      *
      * @return header bytes plus four bytes per float
+     * @throws IllegalArgumentException if the size exceeds the long range
      */
     public long fileSize() {
         return BYTES + Float.BYTES * floatCount();

@@ -9,6 +9,7 @@ import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +38,9 @@ public final class ModelConfigJson {
      *
      * @param path the file or its directory
      * @return the validated configuration
-     * @throws IllegalArgumentException naming the file, the field and its value when it is invalid
+     * @throws IllegalArgumentException if the file is missing, is not UTF-8 JSON, or a field is invalid,
+     *     naming the file, the field and its value
+     * @throws UncheckedIOException if the file exists but cannot be read
      */
     public static ModelConfig read(Path path) {
         Path file = Files.isDirectory(path) ? path.resolve(FILE_NAME) : path;
@@ -48,6 +51,10 @@ public final class ModelConfigJson {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (CharacterCodingException e) {
+            // JSON files are UTF-8 (RFC 8259), so other bytes mean a damaged or foreign file, not a failed read.
+            throw new IllegalArgumentException("Invalid model configuration " + file + ": it is not valid UTF-8 ("
+                    + e + "); save it as UTF-8.", e);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read model configuration " + file + ": " + e.getMessage(), e);
         }
@@ -94,6 +101,10 @@ public final class ModelConfigJson {
         if (isPresent(json, "head_dim")) {
             headDim = requiredInt(json, "head_dim");
         } else {
+            // Checked here although ModelConfig checks it too, because the division below comes first.
+            if (numHeads <= 0) {
+                throw new IllegalArgumentException("num_attention_heads must be positive, got " + numHeads);
+            }
             if (hiddenSize % numHeads != 0) {
                 throw new IllegalArgumentException("hidden_size " + hiddenSize + " is not divisible by num_attention_heads "
                         + numHeads + " and head_dim is not given");

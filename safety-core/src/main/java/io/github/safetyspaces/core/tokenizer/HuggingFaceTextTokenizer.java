@@ -2,15 +2,23 @@ package io.github.safetyspaces.core.tokenizer;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import com.google.gson.Gson;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import com.google.gson.Strictness;
+import com.google.gson.TypeAdapter;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+import com.google.gson.stream.MalformedJsonException;
 import io.github.safetyspaces.core.engine.Engines;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,6 +65,16 @@ public final class HuggingFaceTextTokenizer implements TextTokenizer {
 
     private static final String PROBE_TEXT = "a";
 
+    /** Reads JSON values with the reader's own strictness, unlike {@code JsonParser.parseReader}. */
+    private static final TypeAdapter<JsonElement> STRICT_ELEMENT_ADAPTER = new Gson().getAdapter(JsonElement.class);
+
+    /**
+     * Largest token id accepted, 2^24 - 1, far above the largest vocabularies in use (about 260,000
+     * tokens). The token table has one slot per id up to the largest, so an id from a damaged file
+     * must not size it.
+     */
+    static final int MAX_TOKEN_ID = (1 << 24) - 1;
+
     private final Path tokenizerJson;
     private final HuggingFaceTokenizer tokenizer;
     private final String[] tokensById;
@@ -86,9 +104,10 @@ public final class HuggingFaceTextTokenizer implements TextTokenizer {
         Engines.forceOffline();
         Path file = resolveTokenizerJson(tokenizerJsonOrDirectory);
         Vocabulary vocabulary = Vocabulary.read(file);
+        checkPostProcessor(file, readStrictJsonObject(file).get("post_processor"));
         HuggingFaceTokenizer tokenizer = load(file);
         try {
-            Probe probe = probe(tokenizer);
+            Probe probe = probe(tokenizer, file, vocabulary.tokensById().length);
             Path directory = file.toAbsolutePath().getParent();
             OptionalInt bos = specialTokenId(directory, vocabulary, "bos", probe.leadingSpecialId());
             OptionalInt eos = specialTokenId(directory, vocabulary, "eos", probe.trailingSpecialId());
@@ -100,6 +119,13 @@ public final class HuggingFaceTextTokenizer implements TextTokenizer {
         }
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalStateException if the tokenizers library fails on the text, for example a WordLevel
+     *     model whose {@code unk_token} is missing from its vocabulary meets an unknown word, or returns an
+     *     id outside {@link #vocabSize()}
+     */
     @Override
     public int[] encode(String text, boolean addBos) {
         Objects.requireNonNull(text, "text");
@@ -117,7 +143,14 @@ public final class HuggingFaceTextTokenizer implements TextTokenizer {
             result[0] = bosId.getAsInt();
         }
         for (int i = 0; i < ids.length; i++) {
-            result[i + offset] = Math.toIntExact(ids[i]);
+            // NOTE: open does not compare the library's ids with tokenizer.json's. An added token whose id
+            // another token already has gets a new id from the library, past this vocabulary.
+            if (ids[i] < 0 || ids[i] >= tokensById.length) {
+                throw new IllegalStateException("The tokenizers library encoded a text with the id " + ids[i]
+                        + ", outside the " + tokensById.length + " ids of " + tokenizerJson + "; its added_tokens"
+                        + " probably reuse ids of model.vocab.");
+            }
+            result[i + offset] = (int) ids[i];
         }
         return result;
     }
@@ -233,9 +266,18 @@ public final class HuggingFaceTextTokenizer implements TextTokenizer {
     private record Probe(int leadingSpecialId, int trailingSpecialId) {
     }
 
-    private static Probe probe(HuggingFaceTokenizer tokenizer) {
-        Encoding plain = tokenizer.encode(PROBE_TEXT, false, false);
-        Encoding templated = tokenizer.encode(PROBE_TEXT, true, false);
+    private static Probe probe(HuggingFaceTokenizer tokenizer, Path file, int vocabSize) {
+        Encoding plain;
+        Encoding templated;
+        try {
+            plain = tokenizer.encode(PROBE_TEXT, false, false);
+            templated = tokenizer.encode(PROBE_TEXT, true, false);
+        } catch (RuntimeException e) {
+            // The library loads some tokenizers that cannot encode at all, such as a WordLevel model whose
+            // unk_token is missing from its vocabulary.
+            throw new IllegalArgumentException("The tokenizers library loaded " + file.toAbsolutePath()
+                    + " but cannot encode the text \"" + PROBE_TEXT + "\" with it: " + e.getMessage(), e);
+        }
         long[] ids = templated.getIds();
         long[] mask = templated.getSpecialTokenMask();
         if (ids.length <= plain.getIds().length) {
@@ -243,7 +285,64 @@ public final class HuggingFaceTextTokenizer implements TextTokenizer {
         }
         int leading = mask[0] == 1 ? Math.toIntExact(ids[0]) : -1;
         int trailing = mask[ids.length - 1] == 1 ? Math.toIntExact(ids[ids.length - 1]) : -1;
+        for (int id : new int[] {leading, trailing}) {
+            if (id >= vocabSize) {
+                throw new IllegalArgumentException("The post-processor of " + file.toAbsolutePath() + " adds the"
+                        + " special token id " + id + ", outside the vocabulary of " + vocabSize + " tokens.");
+            }
+        }
         return new Probe(leading, trailing);
+    }
+
+    /**
+     * Checks that every special token a {@code TemplateProcessing} template names is a key of its
+     * {@code special_tokens}, and that each key equals its entry's {@code id}. tokenizers 0.21.4 accepts
+     * a file that breaks this, then panics on the first encode with special tokens, which aborts the JVM.
+     * Processors nested in a {@code Sequence} are checked too.
+     *
+     * <p>NOTE: this covers the two forms of that panic that fuzzing found, not every input that makes
+     * the native library panic.
+     */
+    private static void checkPostProcessor(Path file, JsonElement processor) {
+        if (processor == null || !processor.isJsonObject()) {
+            return;
+        }
+        // The library reads post-processors as an untagged enum, so a wrong "type" does not stop an object
+        // with templates from loading as TemplateProcessing: the fields decide here, not the type.
+        JsonObject object = processor.getAsJsonObject();
+        if (object.get("processors") != null && object.get("processors").isJsonArray()) {
+            for (JsonElement nested : object.getAsJsonArray("processors")) {
+                checkPostProcessor(file, nested);
+            }
+        }
+
+        // Keys of special_tokens, each equal to its entry's id.
+        JsonElement specialTokens = object.get("special_tokens");
+        Map<String, JsonElement> entries = specialTokens != null && specialTokens.isJsonObject()
+                ? specialTokens.getAsJsonObject().asMap() : Map.of();
+        for (Map.Entry<String, JsonElement> entry : entries.entrySet()) {
+            JsonElement id = entry.getValue().isJsonObject() ? entry.getValue().getAsJsonObject().get("id") : null;
+            if (!isString(id) || !id.getAsString().equals(entry.getKey())) {
+                throw invalid(file, "post_processor.special_tokens has the key \"" + entry.getKey()
+                        + "\" for the entry " + entry.getValue() + ", whose id must equal the key");
+            }
+        }
+
+        // Special tokens named in the templates.
+        for (String template : new String[] {"single", "pair"}) {
+            JsonElement pieces = object.get(template);
+            if (pieces == null || !pieces.isJsonArray()) {
+                continue;
+            }
+            for (JsonElement piece : pieces.getAsJsonArray()) {
+                JsonElement special = piece.isJsonObject() ? piece.getAsJsonObject().get("SpecialToken") : null;
+                JsonElement id = special != null && special.isJsonObject() ? special.getAsJsonObject().get("id") : null;
+                if (isString(id) && !entries.containsKey(id.getAsString())) {
+                    throw invalid(file, "post_processor." + template + " names the special token \""
+                            + id.getAsString() + "\", which post_processor.special_tokens lacks");
+                }
+            }
+        }
     }
 
     private static OptionalInt specialTokenId(Path directory, Vocabulary vocabulary, String role, int probed) {
@@ -251,7 +350,8 @@ public final class HuggingFaceTextTokenizer implements TextTokenizer {
         for (String configName : new String[] {"tokenizer_config.json", "special_tokens_map.json"}) {
             Optional<JsonObject> config = readJsonObject(directory.resolve(configName));
             if (config.isPresent() && config.get().has(tokenKey)) {
-                Optional<String> token = tokenContent(config.get().get(tokenKey));
+                Optional<String> token = tokenContent(config.get().get(tokenKey), directory.resolve(configName),
+                        tokenKey);
                 if (token.isEmpty()) {
                     return OptionalInt.empty();
                 }
@@ -275,7 +375,17 @@ public final class HuggingFaceTextTokenizer implements TextTokenizer {
             if (value == null || value.isJsonNull()) {
                 return OptionalInt.empty();
             }
-            int id = value.getAsInt();
+            if (!value.isJsonPrimitive() || !value.getAsJsonPrimitive().isNumber()) {
+                throw new IllegalArgumentException("config.json in " + directory + " sets " + idKey + " = " + value
+                        + ", but a token id must be an integer.");
+            }
+            int id;
+            try {
+                id = value.getAsBigDecimal().intValueExact();
+            } catch (ArithmeticException e) {
+                throw new IllegalArgumentException("config.json in " + directory + " sets " + idKey + " = " + value
+                        + ", but a token id must be an integer.", e);
+            }
             if (id < 0 || id >= vocabulary.tokensById().length) {
                 throw new IllegalArgumentException("config.json in " + directory + " sets " + idKey + " = " + id
                         + ", outside the tokenizer's " + vocabulary.tokensById().length + " tokens.");
@@ -287,14 +397,16 @@ public final class HuggingFaceTextTokenizer implements TextTokenizer {
     }
 
     /** Reads a token written as a string or as an object with {@code content}; empty for null. */
-    private static Optional<String> tokenContent(JsonElement value) {
+    private static Optional<String> tokenContent(JsonElement value, Path file, String key) {
         if (value == null || value.isJsonNull()) {
             return Optional.empty();
         }
-        if (value.isJsonObject() && value.getAsJsonObject().has("content")) {
-            return Optional.of(value.getAsJsonObject().get("content").getAsString());
+        JsonElement content = value.isJsonObject() ? value.getAsJsonObject().get("content") : value;
+        if (content == null || !content.isJsonPrimitive() || !content.getAsJsonPrimitive().isString()) {
+            throw new IllegalArgumentException("Invalid " + key + " in " + file + ": " + value + "; write it as a"
+                    + " string, an object with a string content, or null.");
         }
-        return Optional.of(value.getAsString());
+        return Optional.of(content.getAsString());
     }
 
     private static Optional<JsonObject> readJsonObject(Path file) {
@@ -315,53 +427,113 @@ public final class HuggingFaceTextTokenizer implements TextTokenizer {
     }
 
     /**
+     * Reads {@code tokenizer.json} as strict JSON (RFC 8259), as the tokenizers library's serde_json parser
+     * does. Input that this parser accepts and serde_json rejects must not reach the library, because
+     * tokenizers 0.21.4 unwraps some of serde_json's errors (a control character in a string inside
+     * {@code decoder}, for one), and the resulting panic aborts the JVM.
+     */
+    private static JsonObject readStrictJsonObject(Path file) {
+        JsonElement root;
+        try (JsonReader json = new JsonReader(Files.newBufferedReader(file, StandardCharsets.UTF_8))) {
+            json.setStrictness(Strictness.STRICT);
+            root = STRICT_ELEMENT_ADAPTER.read(json);
+            if (json.peek() != JsonToken.END_DOCUMENT) {
+                throw new IllegalArgumentException("Invalid JSON in " + file + ": text follows the top-level object.");
+            }
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("Invalid tokenizer file " + file + ": it is not valid UTF-8 (" + e
+                    + "); save it as UTF-8.", e);
+        } catch (MalformedJsonException | EOFException e) {
+            throw new IllegalArgumentException("Invalid JSON in " + file + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Failed to read " + file, e);
+        }
+        if (!root.isJsonObject()) {
+            throw new IllegalArgumentException("Invalid JSON file " + file + ": expected an object at the top.");
+        }
+        return root.getAsJsonObject();
+    }
+
+    private static boolean isString(JsonElement value) {
+        return value != null && value.isJsonPrimitive() && value.getAsJsonPrimitive().isString();
+    }
+
+    private static IllegalArgumentException invalid(Path file, String problem) {
+        return new IllegalArgumentException("Invalid tokenizer file " + file + ": " + problem + ".");
+    }
+
+    /**
      * Token strings of a {@code tokenizer.json}: the model vocabulary (an object for BPE, WordPiece and
      * WordLevel, a list of {@code [piece, score]} for Unigram) overlaid with the added tokens.
      */
     private record Vocabulary(String[] tokensById, Map<String, Integer> idsByToken) {
 
         static Vocabulary read(Path file) {
-            JsonObject root = readJsonObject(file).orElseThrow();
+            JsonObject root = readStrictJsonObject(file);
             JsonElement model = root.get("model");
             JsonElement vocab = model != null && model.isJsonObject() ? model.getAsJsonObject().get("vocab") : null;
             if (vocab == null || !(vocab.isJsonObject() || vocab.isJsonArray())) {
-                throw new IllegalArgumentException("Invalid tokenizer file " + file + ": it has no model.vocab"
-                        + " object or list.");
+                throw invalid(file, "it has no model.vocab object or list");
             }
 
             // Model vocabulary first, then the added tokens, which win where both use an id or a string.
             Map<String, Integer> ids = new LinkedHashMap<>();
             if (vocab.isJsonObject()) {
                 for (Map.Entry<String, JsonElement> entry : vocab.getAsJsonObject().entrySet()) {
-                    ids.put(entry.getKey(), entry.getValue().getAsInt());
+                    ids.put(entry.getKey(), tokenId(file, "model.vocab \"" + entry.getKey() + "\"", entry.getValue()));
                 }
             } else {
                 JsonArray pieces = vocab.getAsJsonArray();
                 for (int id = 0; id < pieces.size(); id++) {
-                    ids.put(pieces.get(id).getAsJsonArray().get(0).getAsString(), id);
+                    JsonElement piece = pieces.get(id);
+                    JsonElement text = piece.isJsonArray() && !piece.getAsJsonArray().isEmpty()
+                            ? piece.getAsJsonArray().get(0) : null;
+                    if (!isString(text)) {
+                        throw invalid(file, "model.vocab[" + id + "] is " + piece + " but must be [piece, score]");
+                    }
+                    ids.put(text.getAsString(), id);
                 }
             }
             JsonElement added = root.get("added_tokens");
             if (added != null && added.isJsonArray()) {
-                for (JsonElement token : added.getAsJsonArray()) {
-                    JsonObject object = token.getAsJsonObject();
-                    String content = object.get("content").getAsString();
-                    ids.remove(content);
-                    ids.put(content, object.get("id").getAsInt());
+                JsonArray tokens = added.getAsJsonArray();
+                for (int i = 0; i < tokens.size(); i++) {
+                    JsonElement token = tokens.get(i);
+                    JsonElement content = token.isJsonObject() ? token.getAsJsonObject().get("content") : null;
+                    if (!isString(content)) {
+                        throw invalid(file, "added_tokens[" + i + "] has no string content: " + token);
+                    }
+                    String text = content.getAsString();
+                    int id = tokenId(file, "added token \"" + text + "\"", token.getAsJsonObject().get("id"));
+                    ids.remove(text);
+                    ids.put(text, id);
                 }
             }
 
+            // The ids were bounded above, so this array has at most MAX_TOKEN_ID + 1 (2^24) entries.
             int size = 0;
-            for (Map.Entry<String, Integer> entry : ids.entrySet()) {
-                if (entry.getValue() < 0) {
-                    throw new IllegalArgumentException("Invalid tokenizer file " + file + ": token \""
-                            + entry.getKey() + "\" has the negative id " + entry.getValue() + ".");
-                }
-                size = Math.max(size, entry.getValue() + 1);
+            for (int id : ids.values()) {
+                size = Math.max(size, id + 1);
             }
             String[] tokens = new String[size];
             ids.forEach((token, id) -> tokens[id] = token);
             return new Vocabulary(tokens, ids);
+        }
+
+        /** Reads a token id, which must be an integer in {@code [0, MAX_TOKEN_ID]}. */
+        private static int tokenId(Path file, String where, JsonElement value) {
+            if (value != null && value.isJsonPrimitive() && value.getAsJsonPrimitive().isNumber()) {
+                try {
+                    int id = value.getAsBigDecimal().intValueExact();
+                    if (id >= 0 && id <= MAX_TOKEN_ID) {
+                        return id;
+                    }
+                } catch (ArithmeticException | NumberFormatException e) {
+                    // Not an integer in the int range: reported below with the value.
+                }
+            }
+            throw invalid(file, where + " has the id " + value + ", but ids must be integers from 0 to "
+                    + MAX_TOKEN_ID);
         }
     }
 }

@@ -63,6 +63,17 @@ class Llama2cCheckpointTest {
         }
     }
 
+    /** Found by fuzzing: such a file read, and then config() failed on BOS id 1 outside the vocabulary. */
+    @Test
+    void vocabularyTooSmallForBosAndEosIsRejected() throws IOException {
+        WrittenCheckpoint written = writeCheckpoint(new Random(1), 12, 20, 2, 3, 1, 2, 5, false);
+
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+                () -> Llama2cCheckpoint.read(written.file));
+
+        assertTrue(error.getMessage().contains("vocab_size 2"), error.getMessage());
+    }
+
     @Test
     void truncatedFileIsRejected() throws IOException {
         WrittenCheckpoint written = writeCheckpoint(new Random(1), 12, 20, 2, 3, 1, 7, 5, false);

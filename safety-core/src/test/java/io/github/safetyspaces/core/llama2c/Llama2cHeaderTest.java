@@ -32,6 +32,17 @@ class Llama2cHeaderTest {
         assertFalse(header.sharedClassifier());
     }
 
+    /** The size once wrapped past 2^63, so a corrupt header could match a small file and size the arrays. */
+    @Test
+    void sizePastTheLongRangeIsRejected() {
+        Llama2cHeader header = new Llama2cHeader(1 << 30, Integer.MAX_VALUE, Integer.MAX_VALUE, 1 << 29, 1, 1, true, 1);
+
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, header::fileSize);
+
+        assertTrue(error.getMessage().contains("2^63") && error.getMessage().contains("dim=1073741824"),
+                error.getMessage());
+    }
+
     @Test
     void parseIgnoresBufferByteOrder() {
         ByteBuffer bytes = littleEndianInts(16, 40, 2, 4, 2, 10, 8);

@@ -6,8 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -141,5 +146,30 @@ class ModelConfigJsonTest {
         // Wavelength 4096 lies between 2048 and 8192: 8192/4096 = 2 is one third of the way from 1 to 4.
         double frequency = 2 * Math.PI / 4096;
         assertEquals(frequency / 3 + 2 * frequency / 3 / 32, scaling.scale(frequency), 1e-15);
+    }
+
+    /** Found by fuzzing: bytes that are not UTF-8 escaped as an UncheckedIOException, as if the disk had failed. */
+    @Test
+    void rejectsAFileThatIsNotUtf8AsInvalid(@TempDir Path directory) throws IOException {
+        byte[] text = LLAMA_32_1B.getBytes(StandardCharsets.UTF_8);
+        text[text.length - 4] = (byte) 0xF8;
+        Path file = Files.write(directory.resolve("config.json"), text);
+
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> ModelConfigJson.read(file));
+
+        assertTrue(error.getMessage().contains(file.toString()) && error.getMessage().contains("not valid UTF-8"),
+                error.getMessage());
+    }
+
+    /** Found by fuzzing: zero heads without head_dim divided by zero before any check ran. */
+    @Test
+    void zeroHeadsWithoutHeadDimIsRejected() {
+        String json = "{\"architectures\": [\"LlamaForCausalLM\"], \"hidden_size\": 32, \"intermediate_size\": 40,"
+                + " \"num_hidden_layers\": 1, \"num_attention_heads\": 0, \"vocab_size\": 10}";
+
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+                () -> ModelConfigJson.parse(json, "zero-heads.json"));
+
+        assertTrue(error.getMessage().contains("num_attention_heads must be positive, got 0"), error.getMessage());
     }
 }

@@ -15,6 +15,8 @@ import java.util.OptionalInt;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class HuggingFaceTextTokenizerTest {
 
@@ -103,6 +105,25 @@ class HuggingFaceTextTokenizerTest {
         assertTrue(error.getMessage().contains("tokenizer_config.json"), error.getMessage());
     }
 
+    /**
+     * Found by review: Gson raised UnsupportedOperationException or NumberFormatException on these, or read
+     * a list as its element.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"tokenizer_config.json={\"bos_token\": {\"special\": true}}",
+            "tokenizer_config.json={\"bos_token\": 1}", "special_tokens_map.json={\"eos_token\": [\"</s>\"]}",
+            "config.json={\"bos_token_id\": \"one\"}", "config.json={\"eos_token_id\": 1.5}",
+            "config.json={\"eos_token_id\": [{}]}"})
+    void malformedSpecialTokenIsRejected(String fileAndContent) throws IOException {
+        Path directory = bareDirectory("malformed");
+        String fileName = fileAndContent.substring(0, fileAndContent.indexOf('='));
+        write(directory.resolve(fileName), fileAndContent.substring(fileName.length() + 1));
+
+        var error = assertThrows(IllegalArgumentException.class, () -> HuggingFaceTextTokenizer.open(directory));
+
+        assertTrue(error.getMessage().contains(fileName), error.getMessage());
+    }
+
     @Test
     void missingFilesNamePath() throws IOException {
         Path emptyDirectory = Files.createDirectories(tempDir.resolve("empty"));
@@ -125,6 +146,75 @@ class HuggingFaceTextTokenizerTest {
         write(wrongModel, "{\"model\": {\"type\": \"BPE\", \"vocab\": {\"a\": 0}, \"merges\": [\"a b\"]}}");
         var rejected = assertThrows(IllegalArgumentException.class, () -> HuggingFaceTextTokenizer.open(wrongModel));
         assertTrue(rejected.getMessage().contains(wrongModel.toString()), rejected.getMessage());
+    }
+
+    /**
+     * Found by review for the fuzz tests: an id of two billion sized the token table (an
+     * OutOfMemoryError), and ids that were not integers surfaced as Gson's exceptions or were rounded.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"2000000000", "16777216", "-1", "1.5", "\"1\"", "[1]", "null"})
+    void tokenIdOutsideTheRangeIsRejectedWithItsValue(String id) throws IOException {
+        Path file = tempDir.resolve("tokenizer.json");
+        write(file, "{\"model\": {\"type\": \"WordLevel\", \"unk_token\": \"a\", \"vocab\": {\"a\": 0, \"b\": " + id
+                + "}}}");
+
+        var rejected = assertThrows(IllegalArgumentException.class, () -> HuggingFaceTextTokenizer.open(file));
+
+        assertTrue(rejected.getMessage().contains(file.toString()) && rejected.getMessage().contains("id " + id),
+                rejected.getMessage());
+    }
+
+    /** Found by fuzzing: tokenizers 0.21.4 panics on this, and the panic aborts the JVM. */
+    @Test
+    void controlCharacterInStringIsRejectedBeforeNativeLoad() throws IOException {
+        Path file = tempDir.resolve("tokenizer.json");
+        write(file, "{\"decoder\": [{\"c\u0000\": 1}], \"model\": {\"type\": \"WordLevel\", \"unk_token\": \"a\","
+                + " \"vocab\": {\"a\": 0}}}");
+
+        var rejected = assertThrows(IllegalArgumentException.class, () -> HuggingFaceTextTokenizer.open(file));
+
+        assertTrue(rejected.getMessage().startsWith("Invalid JSON in " + file), rejected.getMessage());
+    }
+
+    /** Found by fuzzing: tokenizers 0.21.4 loads these and panics on the first templated encode. */
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"<t>\": {\"id\": \"<s>\", \"ids\": [0], \"tokens\": [\"a\"]}}",
+            "{\"<s>\": {\"id\": \"<t>\", \"ids\": [0], \"tokens\": [\"a\"]}}"})
+    void templateWithUnknownSpecialTokenIsRejected(String specialTokens) throws IOException {
+        Path file = tempDir.resolve("tokenizer.json");
+        write(file, "{\"post_processor\": {\"type\": \"Sequence\", \"processors\": [{\"type\": \"TemplateProcessing\","
+                + " \"single\": [{\"SpecialToken\": {\"id\": \"<s>\", \"type_id\": 0}}, {\"Sequence\": {\"id\": \"A\","
+                + " \"type_id\": 0}}], \"pair\": [], \"special_tokens\": " + specialTokens + "}]},"
+                + " \"model\": {\"type\": \"WordLevel\", \"unk_token\": \"a\", \"vocab\": {\"a\": 0}}}");
+
+        var rejected = assertThrows(IllegalArgumentException.class, () -> HuggingFaceTextTokenizer.open(file));
+
+        assertTrue(rejected.getMessage().contains("post_processor"), rejected.getMessage());
+    }
+
+    /** Found by fuzzing: the library reads a post-processor by its fields, so a misspelled type still panics. */
+    @Test
+    void templateWithMisspelledTypeIsRejected() throws IOException {
+        Path file = tempDir.resolve("tokenizer.json");
+        write(file, "{\"post_processor\": {\"type\": \"TemplatesProcessing\", \"single\": [{\"SpecialToken\":"
+                + " {\"id\": \"<s>\", \"type_id\": 0}}], \"pair\": [], \"special_tokens\": {}},"
+                + " \"model\": {\"type\": \"WordLevel\", \"unk_token\": \"a\", \"vocab\": {\"a\": 0}}}");
+
+        var rejected = assertThrows(IllegalArgumentException.class, () -> HuggingFaceTextTokenizer.open(file));
+
+        assertTrue(rejected.getMessage().contains("post_processor.single"), rejected.getMessage());
+    }
+
+    @Test
+    void addedTokenWithoutContentIsRejected() throws IOException {
+        Path file = tempDir.resolve("tokenizer.json");
+        write(file, "{\"added_tokens\": [{\"id\": 1}], \"model\": {\"type\": \"WordLevel\", \"unk_token\": \"a\","
+                + " \"vocab\": {\"a\": 0}}}");
+
+        var rejected = assertThrows(IllegalArgumentException.class, () -> HuggingFaceTextTokenizer.open(file));
+
+        assertTrue(rejected.getMessage().contains("added_tokens[0]"), rejected.getMessage());
     }
 
     @Test
