@@ -129,7 +129,7 @@ public final class SvdCache {
         try {
             entryLock = InterProcessLock.acquire(lockFile(file), "SVD cache entry " + entry);
         } catch (UncheckedIOException e) {
-            // A read-only cache can still serve its entries: nobody can write them, so there is nothing to lock.
+            // A read-only cache can still serve its entries. No process can write them, so there is nothing to lock.
             Svd cached = read(file, shape, memberList, rows, columns);
             if (cached == null) {
                 throw e;

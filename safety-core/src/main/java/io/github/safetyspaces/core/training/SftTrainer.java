@@ -28,9 +28,9 @@ import org.slf4j.LoggerFactory;
  * processes, as long as libtorch's thread count stays the same.
  *
  * <p>Every {@code stateEvery} steps the trainer can hand out a {@link TrainingState}, and a later
- * trainer can continue from it. A run resumed so ends with the same weights, bit for bit, as one that
- * never stopped: the state holds the weights and moments exactly, and the data order and learning
- * rate are functions of the step.
+ * trainer can continue from it. A resumed run ends with the same weights, bit for bit, as one that
+ * never stopped, because the state contains the exact weights and moments, and the data order and
+ * learning rate are functions of the step.
  */
 public final class SftTrainer {
 

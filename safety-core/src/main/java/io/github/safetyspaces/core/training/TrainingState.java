@@ -14,7 +14,7 @@ import java.util.Objects;
  * follow from the step and are recorded so that a reader of the state can see the data position.
  *
  * <p>The trainer hands out states whose tensors are live views of its arrays, valid only during the
- * call; a state read from disk holds open files, so close it when done.
+ * call; a state read from disk keeps its files open, so close it when done.
  *
  * @param step optimizer steps done, at least 1
  * @param totalSteps optimizer steps of the whole run

@@ -39,8 +39,8 @@ class Llama2cHeaderTest {
 
         IllegalArgumentException error = assertThrows(IllegalArgumentException.class, header::fileSize);
 
-        assertTrue(error.getMessage().contains("2^63") && error.getMessage().contains("dim=1073741824"),
-                error.getMessage());
+        assertTrue(error.getMessage().contains("2^63"), error.getMessage());
+        assertTrue(error.getMessage().contains("dim=1073741824"), error.getMessage());
     }
 
     @Test

@@ -157,8 +157,8 @@ class ModelConfigJsonTest {
 
         IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> ModelConfigJson.read(file));
 
-        assertTrue(error.getMessage().contains(file.toString()) && error.getMessage().contains("not valid UTF-8"),
-                error.getMessage());
+        assertTrue(error.getMessage().contains(file.toString()), error.getMessage());
+        assertTrue(error.getMessage().contains("not valid UTF-8"), error.getMessage());
     }
 
     /** Found by fuzzing: zero heads without head_dim divided by zero before any check ran. */

@@ -161,8 +161,8 @@ class HuggingFaceTextTokenizerTest {
 
         var rejected = assertThrows(IllegalArgumentException.class, () -> HuggingFaceTextTokenizer.open(file));
 
-        assertTrue(rejected.getMessage().contains(file.toString()) && rejected.getMessage().contains("id " + id),
-                rejected.getMessage());
+        assertTrue(rejected.getMessage().contains(file.toString()), rejected.getMessage());
+        assertTrue(rejected.getMessage().contains("id " + id), rejected.getMessage());
     }
 
     /** Found by fuzzing: tokenizers 0.21.4 panics on this, and the panic aborts the JVM. */
