@@ -9,8 +9,9 @@ cd "$(dirname "$0")/.."
 # DJL must never send its usage-tracking request. The code also sets ai.djl.offline itself.
 export OPT_OUT_TRACKING=true
 # libtorch's OpenMP threads spin while they wait; on a shared machine that makes runs up to 30x
-# slower (docs/benchmarks.md, "Thread waiting"). Passive waiting costs nothing on an idle machine.
-export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
+# slower (docs/benchmarks.md, "Thread waiting"). Like the project's test JVMs, spin only briefly:
+# as fast as the default on idle cores. Export OMP_WAIT_POLICY=PASSIVE on a busy shared machine.
+export GOMP_SPINCOUNT="${GOMP_SPINCOUNT:-10000}"
 
 JAR=safety-benchmarks/target/benchmarks.jar
 OUT=safety-benchmarks/target/results
@@ -24,7 +25,8 @@ fi
 
 # One line of context with every result: the load says how shared the machine was.
 context() {
-  echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) load: $(cut -d' ' -f1-3 /proc/loadavg) OMP_WAIT_POLICY=$OMP_WAIT_POLICY"
+  echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) load: $(cut -d' ' -f1-3 /proc/loadavg)" \
+    "OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-} GOMP_SPINCOUNT=$GOMP_SPINCOUNT"
 }
 
 run_matmul() {
@@ -46,27 +48,35 @@ run_evaluation() {
 
 run_sweep() {
   "${JAVA[@]}" -cp "$JAR" io.github.safetyspaces.benchmarks.SyntheticCheckpoints "$DATA/sweep" 1
-  { context; "${JAVA[@]}" -cp "$JAR" io.github.safetyspaces.benchmarks.ProjectionSweepBenchmark "$DATA/sweep" 3;
+  { context; "${JAVA[@]}" -cp "$JAR" io.github.safetyspaces.benchmarks.ProjectionSweepBenchmark "$DATA/sweep" 3 single;
     context; } 2>&1 | tee "$OUT/sweep.txt"
 }
 
 run_memory() {
-  # Fixed overhead: the same run on a checkpoint with every dimension divided by 16.
+  # Fixed overhead: the same phases on a checkpoint with every dimension divided by 16.
   "${JAVA[@]}" -cp "$JAR" io.github.safetyspaces.benchmarks.SyntheticCheckpoints "$DATA/memory-tiny" 1 16
   "${JAVA[@]}" -cp "$JAR" io.github.safetyspaces.benchmarks.SyntheticCheckpoints "$DATA/memory" 9
-  { context; /usr/bin/time -v "${JAVA[@]}" -cp "$JAR" io.github.safetyspaces.benchmarks.ProjectionMemory \
-      "$DATA/memory-tiny"; context; } 2>&1 | tee "$OUT/memory-tiny.txt"
-  # The default heap (a quarter of the machine's memory) and one sized to the bar.
-  for heap in default 400m; do
-    local options=()
-    if [[ $heap != default ]]; then
-      options=("-Xmx$heap")
-    fi
-    { context; /usr/bin/time -v "${JAVA[@]}" "${options[@]}" -cp "$JAR" \
-        io.github.safetyspaces.benchmarks.ProjectionMemory "$DATA/memory"; context; } 2>&1 \
-      | tee "$OUT/memory-heap-$heap.txt"
+  local main=io.github.safetyspaces.benchmarks.ProjectionMemory
+  for data in memory-tiny memory; do
+    rm -rf "$DATA/$data-cache"
+    { context; /usr/bin/time -v "${JAVA[@]}" -cp "$JAR" "$main" "$DATA/$data" "$DATA/$data-cache" svd; context; } \
+      2>&1 | tee "$OUT/$data-svd.txt"
   done
-  rm -rf "$DATA/memory" "$DATA/memory-tiny"
+  # The default collector and heap (G1, a quarter of the machine's memory), G1 with a heap near the live
+  # set, and the serial collector, which keeps less beside the heap. Each with its own fixed overhead.
+  local configs=("default" "g1-320m:-Xmx320m" "serial-256m:-XX:+UseSerialGC -Xmx256m")
+  for config in "${configs[@]}"; do
+    local name=${config%%:*}
+    local options=()
+    if [[ $config == *:* ]]; then
+      read -r -a options <<< "${config#*:}"
+    fi
+    for data in memory-tiny memory; do
+      { context; /usr/bin/time -v "${JAVA[@]}" "${options[@]}" -cp "$JAR" "$main" "$DATA/$data" \
+          "$DATA/$data-cache" project; context; } 2>&1 | tee "$OUT/$data-project-$name.txt"
+    done
+  done
+  rm -rf "$DATA/memory" "$DATA/memory-tiny" "$DATA/memory-cache" "$DATA/memory-tiny-cache"
 }
 
 targets=("$@")

@@ -6,25 +6,34 @@ import io.github.safetyspaces.core.checkpoint.SafetensorsFile;
 import io.github.safetyspaces.core.checkpoint.SafetensorsWriter;
 import io.github.safetyspaces.core.engine.Engines;
 import io.github.safetyspaces.core.projection.BasisChoice;
-import io.github.safetyspaces.core.projection.ProjectedWeights;
 import io.github.safetyspaces.core.projection.ProjectionDiagnostics;
+import io.github.safetyspaces.core.projection.ProjectionGroup;
 import io.github.safetyspaces.core.projection.ProjectionMethod;
 import io.github.safetyspaces.core.projection.ReferenceBases;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * Projects the checkpoints of {@link SyntheticCheckpoints} once (basis top_k, method orth, frac
- * 0.5), tensor by tensor into {@code projected-<pid>.safetensors}, computing every reference SVD on the
- * way with an empty cache, as a first projection of a new model does. Run it under
- * {@code /usr/bin/time -v} and read "Maximum resident set size"; the bar is printed for comparison:
- * three tensors of the largest shape plus the largest basis (m x min(m, n) left singular vectors),
- * plus a fixed overhead measured by the same run on a tiny checkpoint.
+ * Measures the memory of projecting the checkpoints of {@link SyntheticCheckpoints} in two phases, each
+ * its own process to run under {@code /usr/bin/time -v} ("Maximum resident set size"):
  *
- * <p>Arguments: the checkpoint folder.
+ * <ul>
+ *   <li>{@code svd}: computes every reference SVD into the cache folder, as the {@code update-spaces}
+ *       goal or the first projection of a new model does;
+ *   <li>{@code project}: with that cache warm, the project's path for one cell (basis top_k, frac 0.5,
+ *       method orth): a {@link ProjectionGroup} pass, then the cell's weights streamed tensor by tensor
+ *       into {@code projected-<pid>.safetensors}.
+ * </ul>
+ *
+ * <p>The bar of the {@code project} phase is printed for comparison: three tensors of the largest shape
+ * plus the largest basis (m x min(m, n) left singular vectors), plus a fixed overhead measured by the
+ * same phase on a tiny checkpoint.
+ *
+ * <p>Arguments: the checkpoint folder, the cache folder and the phase.
  */
 public final class ProjectionMemory {
 
@@ -32,30 +41,46 @@ public final class ProjectionMemory {
     }
 
     /**
-     * Runs the projection and prints its size and the bar's tensor part.
+     * Runs one phase and prints the sizes the bar is made of.
      *
-     * @param args {@code DIR}
-     * @throws IOException if the cache folder cannot be created
+     * @param args {@code DIR CACHE svd|project}
+     * @throws IOException if an output file cannot be deleted
      */
     public static void main(String[] args) throws IOException {
         Engines.forceOffline();
-        if (args.length < 1) {
-            throw new IllegalArgumentException("Usage: ProjectionMemory DIR; write DIR first with"
-                    + " SyntheticCheckpoints DIR 9");
+        if (args.length != 3 || !List.of("svd", "project").contains(args[2])) {
+            throw new IllegalArgumentException("Usage: ProjectionMemory DIR CACHE svd|project; write DIR first with"
+                    + " SyntheticCheckpoints DIR 9, and run the svd phase before the project phase");
         }
         Path folder = Path.of(args[0]);
+        Path cache = Path.of(args[1]);
+        boolean svdPhase = args[2].equals("svd");
         // One output per process, so that runs with different heap settings can share the checkpoints.
         Path output = folder.resolve("projected-" + ProcessHandle.current().pid() + ".safetensors");
-        Path cache = Files.createTempDirectory(folder.toAbsolutePath(), "svd-memory-");
+        Path scratch = folder.resolve("scratch-" + ProcessHandle.current().pid());
         long started = System.nanoTime();
         try (ResidentMemory memory = new ResidentMemory();
                 SafetensorsFile base = SafetensorsFile.open(folder.resolve(SyntheticCheckpoints.BASE));
                 SafetensorsFile aligned = SafetensorsFile.open(folder.resolve(SyntheticCheckpoints.ALIGNED));
                 SafetensorsFile finetuned = SafetensorsFile.open(folder.resolve(SyntheticCheckpoints.FINETUNED))) {
             ReferenceBases reference = new ReferenceBases(base, aligned, cache, "bench");
-            ProjectedWeights weights = new ProjectedWeights(aligned, finetuned, reference, BasisChoice.TOP_K,
-                    ProjectionMethod.ORTH, 0.5, 42, new ProjectionDiagnostics());
-            SafetensorsWriter.write(output, weights, SafetensorsDType.F32, Map.of());
+            if (svdPhase) {
+                for (String name : aligned.names()) {
+                    if (aligned.shape(name).length == 2) {
+                        reference.svd(name, aligned.shape(name));
+                    }
+                }
+            } else {
+                try (ProjectionGroup group = ProjectionGroup.compute(aligned, finetuned, reference, BasisChoice.TOP_K,
+                        List.of(0.5), 42, scratch)) {
+                    SafetensorsWriter.write(output, group.cell(0.5, ProjectionMethod.ORTH, new ProjectionDiagnostics()),
+                            SafetensorsDType.F32, Map.of());
+                }
+                if (reference.computedCount() > 0) {
+                    System.out.println("projection-memory warning: the cache lacked " + reference.computedCount()
+                            + " SVDs, so this run computed them; run the svd phase first");
+                }
+            }
 
             // The bar's tensor part: three of the largest tensor plus the largest basis (m x min(m, n)).
             long largest = 0;
@@ -68,13 +93,15 @@ public final class ProjectionMemory {
                 }
             }
             long checkpointBytes = Files.size(folder.resolve(SyntheticCheckpoints.ALIGNED));
-            System.out.printf(Locale.ROOT, "projection-memory checkpoint_bytes=%d largest_tensor_bytes=%d"
-                    + " basis_bytes=%d bar_tensor_part_bytes=%d max_heap_bytes=%d seconds=%.1f %s%n", checkpointBytes,
-                    largest, basis, 3 * largest + basis, Runtime.getRuntime().maxMemory(),
+            System.out.printf(Locale.ROOT, "projection-memory phase=%s checkpoint_bytes=%d largest_tensor_bytes=%d"
+                    + " basis_bytes=%d bar_tensor_part_bytes=%d max_heap_bytes=%d seconds=%.1f %s%n", args[2],
+                    checkpointBytes, largest, basis, 3 * largest + basis, Runtime.getRuntime().maxMemory(),
                     (System.nanoTime() - started) / 1e9, memory.summary());
         } finally {
-            ProjectionSweepBenchmark.deleteTree(cache);
             Files.deleteIfExists(output);
+            if (Files.exists(scratch)) {
+                ProjectionSweepBenchmark.deleteTree(scratch);
+            }
         }
     }
 }

@@ -20,12 +20,17 @@ public final class RandomBases {
     /**
      * Returns a uniformly distributed random orthonormal d x k basis, row-major.
      *
-     * <p>Method: a d x k Gaussian matrix G, filled in row-major order from
+     * <p>Method: a d x k Gaussian matrix G, filled one column after another from
      * {@code nextGaussian()} of the seeded generator, is factored G = Q R, and the columns of Q are negated where
      * needed so that R has a positive diagonal. With that sign rule Q is uniformly (Haar) distributed over
      * all d x k matrices with orthonormal columns, so its span is a uniformly random k-dimensional subspace.
      * The top-k left singular vectors of a Gaussian matrix span a subspace of the same distribution, at a
      * higher cost.
+     *
+     * <p>Nesting: column j of G does not depend on k, and the first j columns of Q span the first j
+     * columns of G, so the first j columns of a basis drawn with k columns span the same subspace as a
+     * basis drawn with j columns and the same seed (equal up to rounding). A projection sweep
+     * therefore orthonormalizes once, at its largest k, and uses prefixes for the smaller ones.
      *
      * <p>The QR factorization runs in LAPACK as the LQ factorization Gᵀ = L Qᵀ ({@code ?gelqf} and
      * {@code ?orglq}), because the row-major G is Gᵀ in LAPACK's column-major order; then R = Lᵀ, and Qᵀ
@@ -46,19 +51,23 @@ public final class RandomBases {
         int size = Math.multiplyExact(dimension, count);
         String shape = dimension + " x " + count;
 
-        // G (d x k, row-major), drawn in double and rounded to float32 for a float32 basis.
+        // G (d x k, row-major), drawn column by column in double, rounded to float32 for a float32 basis.
         Random random = Seeds.random(seed);
         DenseMatrix gaussian;
         if (precision == Precision.FLOAT32) {
             float[] values = new float[size];
-            for (int i = 0; i < size; i++) {
-                values[i] = (float) random.nextGaussian();
+            for (int j = 0; j < count; j++) {
+                for (int i = 0; i < dimension; i++) {
+                    values[i * count + j] = (float) random.nextGaussian();
+                }
             }
             gaussian = new FloatMatrix(dimension, count, values);
         } else {
             double[] values = new double[size];
-            for (int i = 0; i < size; i++) {
-                values[i] = random.nextGaussian();
+            for (int j = 0; j < count; j++) {
+                for (int i = 0; i < dimension; i++) {
+                    values[i * count + j] = random.nextGaussian();
+                }
             }
             gaussian = new DoubleMatrix(dimension, count, values);
         }
@@ -67,6 +76,7 @@ public final class RandomBases {
                 NativeBuffer tau = NativeBuffer.allocate(precision, count)) {
             // The native copy of row-major G is Gᵀ column-major (k x d, leading dimension k).
             a.write(gaussian, count, false);
+            gaussian = null; // only the native copy is needed from here on
             Lapack.gelqf(count, dimension, a, count, tau, shape);
 
             // L is in the lower triangle of a: L[j][j] at j + j * k. R = Lᵀ has the same diagonal.
@@ -94,9 +104,8 @@ public final class RandomBases {
      * Chooses k distinct column indices out of r uniformly at random, for example which singular vectors
      * the {@code random_k} control keeps.
      *
-     * <p>Method: the first k steps of a Fisher-Yates shuffle of 0..r-1 with
-     * {@code nextInt(bound)} of the seeded generator; the chosen indices are then sorted, so the columns keep their
-     * order by singular value.
+     * <p>Method: the indices of {@link #shuffledColumns}, sorted, so the columns keep their order by
+     * singular value.
      *
      * @param available r, the number of columns to choose from, at least 1
      * @param count k, in [1, r]
@@ -104,6 +113,24 @@ public final class RandomBases {
      * @return k distinct indices in [0, r), ascending
      */
     public static int[] chooseColumns(int available, int count, long seed) {
+        int[] chosen = shuffledColumns(available, count, seed);
+        Arrays.sort(chosen);
+        return chosen;
+    }
+
+    /**
+     * Chooses k distinct column indices out of r uniformly at random, in the order drawn.
+     *
+     * <p>Method: the first k steps of a Fisher-Yates shuffle of 0..r-1 with {@code nextInt(bound)} of
+     * the seeded generator. Step i fixes position i for good, so the first j indices drawn with k are
+     * the indices drawn with j and the same seed: the choices for increasing k are nested.
+     *
+     * @param available r, the number of columns to choose from, at least 1
+     * @param count k, in [1, r]
+     * @param seed the seed of the choice
+     * @return k distinct indices in [0, r), in the order drawn
+     */
+    public static int[] shuffledColumns(int available, int count, long seed) {
         if (available < 1 || count < 1 || count > available) {
             throw new IllegalArgumentException("Cannot choose " + count + " of " + available
                     + " columns; use 1 <= k <= r.");
@@ -119,9 +146,7 @@ public final class RandomBases {
             order[i] = order[j];
             order[j] = swap;
         }
-        int[] chosen = Arrays.copyOf(order, count);
-        Arrays.sort(chosen);
-        return chosen;
+        return Arrays.copyOf(order, count);
     }
 
     private static void negateColumns(DenseMatrix basis, boolean[] negate) {

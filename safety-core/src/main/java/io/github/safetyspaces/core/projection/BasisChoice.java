@@ -53,4 +53,21 @@ public enum BasisChoice {
             case RANDOM_K -> reference.u().selectColumns(RandomBases.chooseColumns(reference.numericalRank(), k, seed));
         };
     }
+
+    /**
+     * Builds the basis of one tensor for several k at once: its first j columns span the subspace that
+     * {@link #basis} gives for j and the same seed, for every j up to k (equal up to rounding and column
+     * order). {@link #TOP_K} and {@link #RANDOM} return what {@link #basis} does; {@link #RANDOM_K} keeps
+     * the chosen singular vectors in the order drawn instead of sorting them.
+     *
+     * @param reference SVD of the reference update, with left vectors
+     * @param k the largest number of columns needed
+     * @param seed seed of the random choices, already specific to the tensor
+     * @return an m x k matrix with orthonormal columns, nested by prefix
+     */
+    public DenseMatrix nestedBasis(Svd reference, int k, long seed) {
+        return this == RANDOM_K
+                ? reference.u().selectColumns(RandomBases.shuffledColumns(reference.numericalRank(), k, seed))
+                : basis(reference, k, seed);
+    }
 }

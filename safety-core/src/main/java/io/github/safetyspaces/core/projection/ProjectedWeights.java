@@ -14,6 +14,10 @@ import java.util.Set;
  * rank of {@code ΔA} when that is smaller (counted in {@link #rankLimitedTensors()}). A 1-D tensor
  * (norm weight, bias) has no SVD and is projected onto the single direction {@code vec(ΔA)}. Each read
  * adds the tensor to the diagnostics, so read every tensor once.
+ *
+ * <p>A cell of a sweep comes from {@link ProjectionGroup#cell}, which reads {@code PΔT} from the group's
+ * pass and whose diagnostics the group summed; the public constructor computes both here, one cell on
+ * its own.
  */
 public final class ProjectedWeights implements TensorSource {
 
@@ -25,6 +29,8 @@ public final class ProjectedWeights implements TensorSource {
     private final double frac;
     private final long seed;
     private final ProjectionDiagnostics diagnostics;
+    private final ProjectionGroup group; // null when this cell computes its own projections
+    private final int fracIndex;
     private int rankLimited;
 
     /**
@@ -52,6 +58,23 @@ public final class ProjectedWeights implements TensorSource {
         this.frac = frac;
         this.seed = seed;
         this.diagnostics = diagnostics;
+        this.group = null;
+        this.fracIndex = -1;
+    }
+
+    /** Describes a cell of a group, whose projections and alignment terms the group computed. */
+    ProjectedWeights(TensorSource aligned, TensorSource finetuned, ReferenceBases reference, ProjectionMethod method,
+            ProjectionGroup group, int fracIndex, ProjectionDiagnostics diagnostics) {
+        this.aligned = aligned;
+        this.finetuned = finetuned;
+        this.reference = reference;
+        this.basis = null;
+        this.method = method;
+        this.frac = group.fracs().get(fracIndex);
+        this.seed = 0;
+        this.diagnostics = diagnostics;
+        this.group = group;
+        this.fracIndex = fracIndex;
     }
 
     @Override
@@ -77,6 +100,9 @@ public final class ProjectedWeights implements TensorSource {
         if (shape.length != 2) {
             return readVector(name);
         }
+        if (group != null) {
+            return readFromGroup(name, shape);
+        }
         int rows = Math.toIntExact(shape[0]);
         int columns = Math.toIntExact(shape[1]);
 
@@ -98,6 +124,14 @@ public final class ProjectedWeights implements TensorSource {
         return new FloatTensor(shape, result);
     }
 
+    /** Combines a matrix's projection from the group's pass with WA and WF; the group summed its diagnostics. */
+    private FloatTensor readFromGroup(String name, long[] shape) {
+        float[] result = group.projection(fracIndex, name); // PΔT
+        float[] finetunedValues = method.needsUpdate() ? finetuned.read(name).data() : null; // only orth needs ΔT
+        method.combineInPlace(aligned.read(name).data(), finetunedValues, result); // W = WA + K
+        return new FloatTensor(shape, result);
+    }
+
     /** Builds the basis of a matrix, or returns null when ΔA is zero and its subspace is empty. */
     private DenseMatrix basis(String name, long[] shape, int rows, int columns) {
         Svd svd = reference.svd(name, shape);
@@ -116,7 +150,9 @@ public final class ProjectedWeights implements TensorSource {
         float[] alignment = reference.alignmentUpdate(name); // ΔA
         float[] result = LeftProjection.projectOntoDirection(alignment, update);
         method.keepInPlace(update, result);
-        diagnostics.add(name, update, result, alignment);
+        if (group == null) {
+            diagnostics.add(name, update, result, alignment); // a group summed them in its pass
+        }
         addInPlace(result, alignedTensor.data());
         return new FloatTensor(alignedTensor.shape(), result);
     }
@@ -129,6 +165,6 @@ public final class ProjectedWeights implements TensorSource {
 
     /** Returns how many 2-D tensors used a smaller k than asked because ΔA's rank is lower. */
     public int rankLimitedTensors() {
-        return rankLimited;
+        return group == null ? rankLimited : group.rankLimitedTensors(fracIndex);
     }
 }

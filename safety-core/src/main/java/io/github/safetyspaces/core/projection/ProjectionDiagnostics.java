@@ -63,6 +63,60 @@ public final class ProjectionDiagnostics {
     }
 
     /**
+     * Adds the same terms as {@link #addAlignment(String, float[], float[])} from WA and W0, forming each
+     * element of {@code ΔA = WA - W0} in float32 on the way, so that no ΔA array is allocated.
+     *
+     * @param name Hugging Face tensor name, for messages
+     * @param update ΔT
+     * @param aligned WA
+     * @param base W0
+     */
+    void addAlignment(String name, float[] update, float[] aligned, float[] base) {
+        if (update.length != aligned.length || update.length != base.length) {
+            throw new IllegalArgumentException("Tensor " + name + ": update, aligned and base weights differ in length ("
+                    + update.length + ", " + aligned.length + ", " + base.length + ").");
+        }
+        for (int i = 0; i < update.length; i++) {
+            double t = update[i];
+            double a = aligned[i] - base[i]; // rounded to float32 first, as ReferenceBases.difference does
+            updateDotAlignment += t * a;
+            alignmentEnergy += a * a;
+        }
+    }
+
+    /**
+     * Adds one tensor's sums computed elsewhere, as {@link #add(String, float[], float[])} would sum them;
+     * a {@link ProjectionGroup} computes them for all three methods in one loop.
+     *
+     * @param name Hugging Face tensor name, for the layer grouping
+     * @param updateEnergy {@code ‖ΔT‖²}
+     * @param keptEnergy {@code ‖K‖²}
+     * @param updateDotKept {@code ⟨ΔT, K⟩}
+     * @param removedEnergy {@code ‖ΔT - K‖²}
+     */
+    void addSums(String name, double updateEnergy, double keptEnergy, double updateDotKept, double removedEnergy) {
+        this.updateEnergy += updateEnergy;
+        this.keptEnergy += keptEnergy;
+        this.updateDotKept += updateDotKept;
+        OptionalInt layer = WeightNames.layerIndex(name);
+        removedEnergyByLayer.merge(layer.isPresent() ? layer.getAsInt() : OUTSIDE_LAYERS, removedEnergy, Double::sum);
+    }
+
+    /**
+     * Adds everything another instance has summed.
+     *
+     * @param other the sums to add
+     */
+    void addAll(ProjectionDiagnostics other) {
+        updateEnergy += other.updateEnergy;
+        keptEnergy += other.keptEnergy;
+        updateDotKept += other.updateDotKept;
+        updateDotAlignment += other.updateDotAlignment;
+        alignmentEnergy += other.alignmentEnergy;
+        other.removedEnergyByLayer.forEach((layer, energy) -> removedEnergyByLayer.merge(layer, energy, Double::sum));
+    }
+
+    /**
      * Adds the terms of one tensor that need only ΔT and the kept part; together with
      * {@link #addAlignment} it adds what {@link #add(String, float[], float[], float[])} does.
      *

@@ -41,6 +41,47 @@ public enum ProjectionMethod {
         return kept;
     }
 
+    /** Returns whether the kept part needs {@code ΔT} itself and not only its projection: true for {@link #ORTH}. */
+    public boolean needsUpdate() {
+        return this == ORTH;
+    }
+
+    /**
+     * Overwrites a projection with the projected weights {@code W = WA + K}, with the rounding of
+     * {@link #keepInPlace} followed by the sum, in one loop.
+     *
+     * @param aligned WA
+     * @param finetuned WF, so that {@code ΔT = WF - WA}; only {@link #ORTH} reads it, and null is
+     *     allowed for the others (see {@link #needsUpdate()})
+     * @param projected {@code PΔT} on entry and W on return
+     */
+    public void combineInPlace(float[] aligned, float[] finetuned, float[] projected) {
+        if (aligned.length != projected.length || needsUpdate() && finetuned.length != projected.length) {
+            throw new IllegalArgumentException("Aligned weights, fine-tuned weights and projection differ in length ("
+                    + aligned.length + ", " + (finetuned == null ? "none" : finetuned.length) + ", "
+                    + projected.length + ").");
+        }
+        // One loop per method, so that the method is not tested for every element.
+        switch (this) {
+            case SAME -> {
+                for (int i = 0; i < projected.length; i++) {
+                    projected[i] = projected[i] + aligned[i];
+                }
+            }
+            case ORTH -> {
+                for (int i = 0; i < projected.length; i++) {
+                    float update = finetuned[i] - aligned[i];
+                    projected[i] = (update - projected[i]) + aligned[i];
+                }
+            }
+            case OPP -> {
+                for (int i = 0; i < projected.length; i++) {
+                    projected[i] = -projected[i] + aligned[i];
+                }
+            }
+        }
+    }
+
     /**
      * Overwrites a projection with the kept part, saving a tensor-sized array over {@link #kept}.
      *
@@ -52,12 +93,20 @@ public enum ProjectionMethod {
             throw new IllegalArgumentException("Update and projection differ in length (" + update.length + ", "
                     + projected.length + ").");
         }
-        for (int i = 0; i < projected.length; i++) {
-            projected[i] = switch (this) {
-                case SAME -> projected[i];
-                case ORTH -> update[i] - projected[i];
-                case OPP -> -projected[i];
-            };
+        switch (this) {
+            case SAME -> {
+                // K = PΔT already.
+            }
+            case ORTH -> {
+                for (int i = 0; i < projected.length; i++) {
+                    projected[i] = update[i] - projected[i];
+                }
+            }
+            case OPP -> {
+                for (int i = 0; i < projected.length; i++) {
+                    projected[i] = -projected[i];
+                }
+            }
         }
     }
 }

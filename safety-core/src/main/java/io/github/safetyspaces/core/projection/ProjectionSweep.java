@@ -27,8 +27,10 @@ import org.slf4j.LoggerFactory;
  * {@code projection.csv} (one row per cell, plus unprojected reference rows) and
  * {@code projection-layers.csv} (removed energy per decoder layer).
  *
- * <p>Each reference SVD is computed once (see {@link ReferenceBases}); each projected model is
- * streamed into the decoder one tensor at a time.
+ * <p>Each reference SVD is computed once (see {@link ReferenceBases}). For each fine-tune and basis
+ * choice, one pass computes the projections of every frac ({@link ProjectionGroup}), and the cells of
+ * all fracs and methods are then built from them; each projected model is streamed into the decoder
+ * one tensor at a time.
  */
 public final class ProjectionSweep {
 
@@ -67,7 +69,8 @@ public final class ProjectionSweep {
      * @param methods projection methods
      * @param fracs subspace fractions, each in (0, 1]
      * @param seed seed of the random bases
-     * @param output folder of the CSV files (and of projected checkpoints when written)
+     * @param output folder of the CSV files (and of projected checkpoints when written); during the sweep
+     *     it also holds scratch files of the fracs times the checkpoint's matrices in float32
      * @param cacheRoot folder of the SVD cache
      * @param device where models are evaluated
      * @param writeCheckpoints whether to save every projected model under {@code output/checkpoints}
@@ -153,32 +156,34 @@ public final class ProjectionSweep {
                                 metricNames));
                     }
 
-                    // The grid of projected models.
+                    // The grid of projected models: one pass over the checkpoints per basis, then its cells.
                     for (BasisChoice basis : request.bases()) {
-                        for (double frac : request.fracs()) {
-                            for (ProjectionMethod method : request.methods()) {
-                                String label = finetune.getKey() + "-" + basis.label() + "-" + method.name()
-                                        .toLowerCase(Locale.ROOT) + "-" + frac;
-                                ProjectionDiagnostics diagnostics = new ProjectionDiagnostics();
-                                ProjectedWeights weights = new ProjectedWeights(alignedWeights, finetuned, reference,
-                                        basis, method, frac, request.seed(), diagnostics);
-                                Map<String, Double> values;
-                                try (LanguageModel projected = aligned.withWeights(weights)) {
-                                    values = metrics.measure(projected, label);
-                                    if (request.writeCheckpoints()) {
-                                        AtomicDirectory.replace(request.output().resolve("checkpoints").resolve(label),
-                                                dir -> projected.save(dir, SafetensorsDType.F32));
+                        try (ProjectionGroup group = ProjectionGroup.compute(alignedWeights, finetuned, reference,
+                                basis, request.fracs(), request.seed(), request.output())) {
+                            for (double frac : request.fracs()) {
+                                for (ProjectionMethod method : request.methods()) {
+                                    String label = finetune.getKey() + "-" + basis.label() + "-" + method.name()
+                                            .toLowerCase(Locale.ROOT) + "-" + frac;
+                                    ProjectionDiagnostics diagnostics = new ProjectionDiagnostics();
+                                    ProjectedWeights weights = group.cell(frac, method, diagnostics);
+                                    Map<String, Double> values;
+                                    try (LanguageModel projected = aligned.withWeights(weights)) {
+                                        values = metrics.measure(projected, label);
+                                        if (request.writeCheckpoints()) {
+                                            AtomicDirectory.replace(request.output().resolve("checkpoints")
+                                                    .resolve(label), dir -> projected.save(dir, SafetensorsDType.F32));
+                                        }
                                     }
+                                    rows.add(cellRow(finetune.getKey(), basis, method, frac, diagnostics,
+                                            weights.rankLimitedTensors(), values, metricNames));
+                                    diagnostics.removedNormByLayer().forEach((layer, norm) -> layerRows.add(List.of(
+                                            finetune.getKey(), basis.label(), method.name().toLowerCase(Locale.ROOT),
+                                            formatNumber(frac), Integer.toString(layer), formatNumber(norm))));
+                                    done++;
+                                    double seconds = (System.nanoTime() - started) / 1e9;
+                                    LOG.info("Projection {}/{}: {} {} | {} s left", done, cells, label,
+                                            values, Math.round(seconds / done * (cells - done)));
                                 }
-                                rows.add(cellRow(finetune.getKey(), basis, method, frac, diagnostics,
-                                        weights.rankLimitedTensors(), values, metricNames));
-                                diagnostics.removedNormByLayer().forEach((layer, norm) -> layerRows.add(List.of(
-                                        finetune.getKey(), basis.label(), method.name().toLowerCase(Locale.ROOT),
-                                        formatNumber(frac), Integer.toString(layer), formatNumber(norm))));
-                                done++;
-                                double seconds = (System.nanoTime() - started) / 1e9;
-                                LOG.info("Projection {}/{}: {} {} | {} s left", done, cells, label,
-                                        values, Math.round(seconds / done * (cells - done)));
                             }
                         }
                     }

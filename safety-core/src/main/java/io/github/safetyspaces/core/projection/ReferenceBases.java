@@ -51,6 +51,16 @@ public final class ReferenceBases {
     }
 
     /**
+     * Reads one tensor of W0, for callers that form {@code ΔA} element by element instead of as an array.
+     *
+     * @param name tensor name
+     * @return W0's tensor
+     */
+    FloatTensor readBase(String name) {
+        return base.read(name);
+    }
+
+    /**
      * Returns the SVD of a 2-D tensor's {@code ΔA}, with left singular vectors, from the disk cache or
      * from LAPACK. Nothing is kept in memory between calls, so a sweep keeps one basis at a time.
      *
@@ -76,11 +86,7 @@ public final class ReferenceBases {
     }
 
     static float[] difference(FloatTensor minuend, FloatTensor subtrahend, String name) {
-        if (!Arrays.equals(minuend.shape(), subtrahend.shape())) {
-            throw new IllegalArgumentException("Tensor " + name + " has shape " + Arrays.toString(minuend.shape())
-                    + " in one checkpoint and " + Arrays.toString(subtrahend.shape()) + " in the other; the"
-                    + " checkpoints must share an architecture.");
-        }
+        requireSameShape(minuend, subtrahend, name);
         float[] a = minuend.data();
         float[] b = subtrahend.data();
         float[] out = new float[a.length];
@@ -88,5 +94,14 @@ public final class ReferenceBases {
             out[i] = a[i] - b[i];
         }
         return out;
+    }
+
+    /** Fails, naming the tensor and both shapes, when two checkpoints' tensors differ in shape. */
+    static void requireSameShape(FloatTensor first, FloatTensor second, String name) {
+        if (!Arrays.equals(first.shape(), second.shape())) {
+            throw new IllegalArgumentException("Tensor " + name + " has shape " + Arrays.toString(first.shape())
+                    + " in one checkpoint and " + Arrays.toString(second.shape()) + " in the other; the"
+                    + " checkpoints must share an architecture.");
+        }
     }
 }

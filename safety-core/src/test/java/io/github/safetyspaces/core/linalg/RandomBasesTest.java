@@ -44,9 +44,9 @@ class RandomBasesTest {
         int count = 4;
         java.util.Random random = Seeds.random(31);
         double[][] gaussian = new double[dimension][count];
-        for (double[] row : gaussian) {
-            for (int j = 0; j < count; j++) {
-                row[j] = random.nextGaussian();
+        for (int j = 0; j < count; j++) { // drawn column by column, as documented
+            for (int i = 0; i < dimension; i++) {
+                gaussian[i][j] = random.nextGaussian();
             }
         }
         double[][] q = Reference.toArray(RandomBases.orthonormal(dimension, count, 31, Precision.FLOAT64));
@@ -61,6 +61,38 @@ class RandomBasesTest {
             for (int j = 0; j < i; j++) {
                 assertEquals(0.0, r[i][j], 1e-12, "R[" + i + "][" + j + "]");
             }
+        }
+    }
+
+    @Test
+    void smallerBasesArePrefixesOfLargerOnes() {
+        // The first j columns of a basis drawn with k columns span the basis drawn with j columns.
+        int dimension = 40;
+        for (Precision precision : Precision.values()) {
+            double[][] large = Reference.toArray(RandomBases.orthonormal(dimension, 25, 8, precision));
+            for (int count : new int[] {1, 7, 24}) {
+                double[][] small = Reference.toArray(RandomBases.orthonormal(dimension, count, 8, precision));
+                double[][] prefix = new double[dimension][count];
+                for (int i = 0; i < dimension; i++) {
+                    System.arraycopy(large[i], 0, prefix[i], 0, count);
+                }
+                double tolerance = precision == Precision.FLOAT32 ? 1e-5 : 1e-12;
+                // Same sign rule, so the columns agree one by one, not only their span.
+                assertTrue(Reference.maxAbsDifference(prefix, small) < tolerance, precision + " k = " + count
+                        + ": " + Reference.maxAbsDifference(prefix, small));
+            }
+        }
+    }
+
+    @Test
+    void shuffledColumnsAreNested() {
+        int[] large = RandomBases.shuffledColumns(60, 40, 3);
+        for (int count : new int[] {1, 10, 39}) {
+            int[] small = RandomBases.shuffledColumns(60, count, 3);
+            assertArrayEquals(Arrays.copyOf(large, count), small, "k = " + count);
+            int[] sorted = small.clone();
+            Arrays.sort(sorted);
+            assertArrayEquals(sorted, RandomBases.chooseColumns(60, count, 3), "k = " + count);
         }
     }
 

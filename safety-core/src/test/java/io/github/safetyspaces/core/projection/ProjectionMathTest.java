@@ -2,6 +2,7 @@ package io.github.safetyspaces.core.projection;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.safetyspaces.core.linalg.DenseMatrix;
@@ -9,6 +10,8 @@ import io.github.safetyspaces.core.linalg.FloatMatrix;
 import io.github.safetyspaces.core.linalg.Svd;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ProjectionMathTest {
 
@@ -50,6 +53,39 @@ class ProjectionMathTest {
                 assertEquals(expected, projected[i * COLUMNS + j], 1e-5, "(" + i + ", " + j + ")");
             }
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1 << 21, 3 * COLUMNS, COLUMNS})
+    void nestedProjectionsMatchFloat64References(int panelValues) {
+        // Dimensions with a repeat and a zero; each must equal U_k U_kᵀ ΔT formed explicitly in double.
+        // Panels of one row, of three rows (the last one shorter) and of the whole matrix.
+        DenseMatrix u = basis(COLUMNS);
+        float[] update = gaussian(ROWS * COLUMNS, 3);
+        int[] dimensions = {0, 1, 1, 4, COLUMNS};
+        int[] calls = {0};
+        LeftProjection.projectNested(u, update, ROWS, COLUMNS, dimensions, (index, projected) -> {
+            assertEquals(calls[0]++, index, "projections arrive in order");
+            int k = dimensions[index];
+            for (int i = 0; i < ROWS; i++) {
+                for (int j = 0; j < COLUMNS; j++) {
+                    double expected = 0;
+                    for (int r = 0; r < ROWS; r++) {
+                        double projector = 0;
+                        for (int c = 0; c < k; c++) {
+                            projector += u.get(i, c) * u.get(r, c);
+                        }
+                        expected += projector * update[r * COLUMNS + j];
+                    }
+                    assertEquals(expected, projected[i * COLUMNS + j], 1e-5, "k = " + k + " (" + i + ", " + j + ")");
+                }
+            }
+        }, panelValues);
+        assertEquals(dimensions.length, calls[0]);
+
+        IllegalArgumentException descending = assertThrows(IllegalArgumentException.class,
+                () -> LeftProjection.projectNested(u, update, ROWS, COLUMNS, new int[] {3, 2}, (index, p) -> { }));
+        assertTrue(descending.getMessage().contains("Dimension 2 at position 1"), descending.getMessage());
     }
 
     @Test
