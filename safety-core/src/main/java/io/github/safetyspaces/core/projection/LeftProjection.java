@@ -11,8 +11,7 @@ import org.bytedeco.openblas.global.openblas;
  * matrix, and onto a single direction for a 1-D tensor.
  *
  * <p>The product is formed as two thin matrix products through BLAS {@code sgemm}, never as the
- * m x m projector {@code U Uᵀ}: for U of m x k and ΔT of m x n that costs {@code 4mnk} operations and
- * {@code k n} extra floats.
+ * m x m projector {@code U Uᵀ}: for U of m x k and ΔT of m x n that costs {@code 4mnk} operations.
  */
 public final class LeftProjection {
 
@@ -38,23 +37,9 @@ public final class LeftProjection {
      * @return {@code U (Uᵀ ΔT)}, row-major m x n
      */
     public static float[] project(DenseMatrix basis, float[] update, int rows, int columns) {
-        if (basis.rows() != rows || update.length != (long) rows * columns) {
-            throw new IllegalArgumentException("A basis of " + basis.rows() + " x " + basis.columns()
-                    + " cannot project an update of " + rows + " x " + columns + " (" + update.length + " values).");
-        }
-        int k = basis.columns();
-        float[] u = asFloats(basis);
-
-        // C = Uᵀ ΔT, k x n.
-        float[] coefficients = new float[k * columns];
-        openblas.cblas_sgemm(openblas.CblasRowMajor, openblas.CblasTrans, openblas.CblasNoTrans, k, columns, rows,
-                1f, u, k, update, columns, 0f, coefficients, columns);
-
-        // PΔT = U C, m x n.
-        float[] projected = new float[rows * columns];
-        openblas.cblas_sgemm(openblas.CblasRowMajor, openblas.CblasNoTrans, openblas.CblasNoTrans, rows, columns, k,
-                1f, u, k, coefficients, columns, 0f, projected, columns);
-        return projected;
+        // One nested projection at k = all columns: the same products, on native row panels.
+        return projectNested(basis, update, rows, columns, new int[] {basis.columns()}, (index, projected) -> { },
+                PANEL_VALUES);
     }
 
     /** Receives the projections of {@link #projectNested}, one per dimension, in ascending order. */
@@ -92,8 +77,11 @@ public final class LeftProjection {
         projectNested(basis, update, rows, columns, dimensions, sink, PANEL_VALUES);
     }
 
-    /** {@link #projectNested(DenseMatrix, float[], int, int, int[], NestedSink)} with panels of a given size. */
-    static void projectNested(DenseMatrix basis, float[] update, int rows, int columns, int[] dimensions,
+    /**
+     * Runs {@link #projectNested(DenseMatrix, float[], int, int, int[], NestedSink)} with panels of a given
+     * size, and returns the last projection.
+     */
+    static float[] projectNested(DenseMatrix basis, float[] update, int rows, int columns, int[] dimensions,
             NestedSink sink, int panelValues) {
         if (basis.rows() != rows || update.length != (long) rows * columns) {
             throw new IllegalArgumentException("A basis of " + basis.rows() + " x " + basis.columns()
@@ -151,6 +139,7 @@ public final class LeftProjection {
                 sink.accept(index, projected);
             }
         }
+        return projected;
     }
 
     private static DenseMatrix columnRange(DenseMatrix basis, int from, int to) {

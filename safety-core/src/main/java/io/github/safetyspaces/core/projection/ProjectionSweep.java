@@ -166,14 +166,8 @@ public final class ProjectionSweep {
                                             .toLowerCase(Locale.ROOT) + "-" + frac;
                                     ProjectionDiagnostics diagnostics = new ProjectionDiagnostics();
                                     ProjectedWeights weights = group.cell(frac, method, diagnostics);
-                                    Map<String, Double> values;
-                                    try (LanguageModel projected = aligned.withWeights(weights)) {
-                                        values = metrics.measure(projected, label);
-                                        if (request.writeCheckpoints()) {
-                                            AtomicDirectory.replace(request.output().resolve("checkpoints")
-                                                    .resolve(label), dir -> projected.save(dir, SafetensorsDType.F32));
-                                        }
-                                    }
+                                    Map<String, Double> values = measureCell(request, metrics, aligned, weights,
+                                            label);
                                     rows.add(cellRow(finetune.getKey(), basis, method, frac, diagnostics,
                                             weights.rankLimitedTensors(), values, metricNames));
                                     diagnostics.removedNormByLayer().forEach((layer, norm) -> layerRows.add(List.of(
@@ -206,6 +200,19 @@ public final class ProjectionSweep {
         AtomicFiles.writeGroup(tables);
         LOG.info("Wrote {} and {} in {} s", csv, LAYERS_CSV, Math.round((System.nanoTime() - started) / 1e9));
         return new Result(csv, svdsComputed);
+    }
+
+    /** Measures one projected model and saves it when the request asks for checkpoints. */
+    private static Map<String, Double> measureCell(Request request, ModelMetrics metrics, LanguageModel aligned,
+            ProjectedWeights weights, String label) {
+        try (LanguageModel projected = aligned.withWeights(weights)) {
+            Map<String, Double> values = metrics.measure(projected, label);
+            if (request.writeCheckpoints()) {
+                AtomicDirectory.replace(request.output().resolve("checkpoints").resolve(label),
+                        dir -> projected.save(dir, SafetensorsDType.F32));
+            }
+            return values;
+        }
     }
 
     private static List<String> referenceRow(String model, Map<String, Double> values, List<String> metricNames) {
