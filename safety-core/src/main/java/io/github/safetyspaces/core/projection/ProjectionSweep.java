@@ -70,7 +70,7 @@ public final class ProjectionSweep {
      * @param fracs subspace fractions, each in (0, 1]
      * @param seed seed of the random bases
      * @param output folder of the CSV files (and of projected checkpoints when written); during the sweep
-     *     it also holds scratch files of the fracs times the checkpoint's matrices in float32
+     *     it also contains scratch files of the fracs times the checkpoint's matrices in float32
      * @param cacheRoot folder of the SVD cache
      * @param device where models are evaluated
      * @param writeCheckpoints whether to save every projected model under {@code output/checkpoints}
@@ -202,7 +202,7 @@ public final class ProjectionSweep {
         return new Result(csv, svdsComputed);
     }
 
-    /** Measures one projected model and saves it when the request asks for checkpoints. */
+    /** Measures one projected model, and saves it when the request includes checkpoints. */
     private static Map<String, Double> measureCell(Request request, ModelMetrics metrics, LanguageModel aligned,
             ProjectedWeights weights, String label) {
         try (LanguageModel projected = aligned.withWeights(weights)) {
