@@ -91,8 +91,9 @@ public final class LeftProjection {
         for (int index = 0; index < dimensions.length; index++) {
             int k = dimensions[index];
             if (k < previous || k > basis.columns()) {
-                throw new IllegalArgumentException("Dimension " + k + " at position " + index + " must lie in ["
-                        + previous + ", " + basis.columns() + "]: the dimensions must ascend and fit the basis.");
+                throw new IllegalArgumentException("Invalid dimension " + k + " at position " + index + ": it must lie"
+                        + " in [" + previous + ", " + basis.columns() + "], because the dimensions ascend and fit the"
+                        + " basis.");
             }
             previous = k;
         }

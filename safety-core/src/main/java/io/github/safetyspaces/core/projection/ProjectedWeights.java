@@ -47,9 +47,7 @@ public final class ProjectedWeights implements TensorSource {
      */
     public ProjectedWeights(TensorSource aligned, TensorSource finetuned, ReferenceBases reference, BasisChoice basis,
             ProjectionMethod method, double frac, long seed, ProjectionDiagnostics diagnostics) {
-        if (!(frac > 0 && frac <= 1)) {
-            throw new IllegalArgumentException("Invalid frac " + frac + ": it must be in (0, 1].");
-        }
+        requireValidFrac(frac);
         this.aligned = aligned;
         this.finetuned = finetuned;
         this.reference = reference;
@@ -135,12 +133,12 @@ public final class ProjectedWeights implements TensorSource {
     /** Builds the basis of a matrix, or returns null when ΔA is zero and its subspace is empty. */
     private DenseMatrix basis(String name, long[] shape, int rows, int columns) {
         Svd svd = reference.svd(name, shape);
-        int wanted = Math.max(1, (int) Math.round(frac * Math.min(rows, columns)));
-        int k = Math.min(wanted, svd.numericalRank());
-        if (k < wanted) {
+        int requested = requestedDimension(frac, rows, columns);
+        int k = Math.min(requested, svd.numericalRank());
+        if (k < requested) {
             rankLimited++;
         }
-        return k == 0 ? null : basis.basis(svd, k, seed * 31 + name.hashCode());
+        return k == 0 ? null : basis.basis(svd, k, tensorSeed(seed, name));
     }
 
     /** Projects a 1-D tensor (norm weight, bias) onto the single direction {@code vec(ΔA)}. */
@@ -161,6 +159,23 @@ public final class ProjectedWeights implements TensorSource {
         for (int i = 0; i < target.length; i++) {
             target[i] += addend[i];
         }
+    }
+
+    /** Fails, naming the frac, unless it is in (0, 1]. */
+    static void requireValidFrac(double frac) {
+        if (!(frac > 0 && frac <= 1)) {
+            throw new IllegalArgumentException("Invalid frac " + frac + ": every frac must be in (0, 1].");
+        }
+    }
+
+    /** Returns k = max(1, round(frac * min(m, n))) of an m x n matrix, before the limit by ΔA's rank. */
+    static int requestedDimension(double frac, int rows, int columns) {
+        return Math.max(1, (int) Math.round(frac * Math.min(rows, columns)));
+    }
+
+    /** Returns the seed of one tensor's random basis, derived from the sweep's seed and the tensor's name. */
+    static long tensorSeed(long seed, String name) {
+        return seed * 31 + name.hashCode();
     }
 
     /** Returns how many 2-D tensors used a smaller k than asked because ΔA's rank is lower. */

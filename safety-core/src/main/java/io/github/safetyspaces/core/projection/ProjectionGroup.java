@@ -90,11 +90,7 @@ public final class ProjectionGroup implements AutoCloseable {
     public static ProjectionGroup compute(TensorSource aligned, TensorSource finetuned, ReferenceBases reference,
             BasisChoice basis, Collection<Double> fracs, long seed, Path output) {
         List<Double> ascending = List.copyOf(new TreeSet<>(fracs));
-        for (double frac : ascending) {
-            if (!(frac > 0 && frac <= 1)) {
-                throw new IllegalArgumentException("Invalid frac " + frac + ": every frac must be in (0, 1].");
-            }
-        }
+        ascending.forEach(ProjectedWeights::requireValidFrac);
         if (ascending.isEmpty()) {
             throw new IllegalArgumentException("A projection group needs at least one frac.");
         }
@@ -165,7 +161,7 @@ public final class ProjectionGroup implements AutoCloseable {
             Svd svd = reference.svd(name, shape);
             int[] dimensions = new int[fracs.size()];
             for (int i = 0; i < dimensions.length; i++) {
-                int requested = Math.max(1, (int) Math.round(fracs.get(i) * Math.min(rows, columns)));
+                int requested = ProjectedWeights.requestedDimension(fracs.get(i), rows, columns);
                 dimensions[i] = Math.min(requested, svd.numericalRank());
                 if (dimensions[i] < requested) {
                     rankLimited[i]++;
@@ -173,7 +169,7 @@ public final class ProjectionGroup implements AutoCloseable {
             }
             int largest = dimensions[dimensions.length - 1];
             DenseMatrix columnsBasis = largest == 0 ? null
-                    : basis.nestedBasis(svd, largest, seed * 31 + name.hashCode()); // m x largest
+                    : basis.nestedBasis(svd, largest, ProjectedWeights.tensorSeed(seed, name)); // m x largest
             svd = null; // U is as large as a tensor; let it go before the projection allocates its sum
 
             // PΔT for every frac, each summed and written before the next one grows from it.

@@ -69,8 +69,8 @@ public final class ProjectionSweep {
      * @param methods projection methods
      * @param fracs subspace fractions, each in (0, 1]
      * @param seed seed of the random bases
-     * @param output folder of the CSV files (and of projected checkpoints when written); during the sweep
-     *     it also contains scratch files of the fracs times the checkpoint's matrices in float32
+     * @param output folder of the CSV files, and of projected checkpoints when written. During the sweep
+     *     it also contains scratch files of the fracs times the checkpoint's matrices in float32.
      * @param cacheRoot folder of the SVD cache
      * @param device where models are evaluated
      * @param writeCheckpoints whether to save every projected model under {@code output/checkpoints}
@@ -91,11 +91,7 @@ public final class ProjectionSweep {
                 throw new IllegalArgumentException("A projection sweep needs at least one fine-tune, basis, method"
                         + " and frac.");
             }
-            for (double frac : fracs) {
-                if (!(frac > 0 && frac <= 1)) {
-                    throw new IllegalArgumentException("Invalid frac " + frac + ": every frac must be in (0, 1].");
-                }
-            }
+            fracs.forEach(ProjectedWeights::requireValidFrac);
         }
     }
 

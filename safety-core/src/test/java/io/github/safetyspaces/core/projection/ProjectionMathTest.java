@@ -85,7 +85,7 @@ class ProjectionMathTest {
 
         IllegalArgumentException descending = assertThrows(IllegalArgumentException.class,
                 () -> LeftProjection.projectNested(u, update, ROWS, COLUMNS, new int[] {3, 2}, (index, p) -> { }));
-        assertTrue(descending.getMessage().contains("Dimension 2 at position 1"), descending.getMessage());
+        assertTrue(descending.getMessage().contains("Invalid dimension 2 at position 1: it must lie in [3, 7]"), descending.getMessage());
     }
 
     @Test
